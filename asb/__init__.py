@@ -1,0 +1,106 @@
+"""asb: the City of London's shared anti-social behaviour incident log and case management."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from asb.extensions import csrf, db, login_manager, migrate
+from config import BASE_DIR, CONFIGS, ProductionConfig
+
+
+def create_app(config_name: str | None = None) -> Flask:
+    config_name = config_name or os.environ.get("ASB_CONFIG", "development")
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    load_config(app, config_name)
+    configure_logging(app)
+    register_templates(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_security(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, config_name: str) -> None:
+    config_class = CONFIGS[config_name]
+    if config_class is ProductionConfig:
+        ProductionConfig.check()
+    app.config.from_object(config_class)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+
+
+def register_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(BASE_DIR / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    from asb import presentation
+
+    presentation.register(app)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    from asb.auth import sessions
+
+    sessions.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from asb.admin.views import blueprint as admin
+    from asb.auth.views import blueprint as auth
+    from asb.geo.views import blueprint as geo
+    from asb.incidents.views import blueprint as incidents
+    from asb.main.views import blueprint as main
+
+    for blueprint in (main, auth, incidents, geo, admin):
+        app.register_blueprint(blueprint)
+
+
+def register_security(app: Flask) -> None:
+    from asb import security
+
+    security.init_app(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from asb.main import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from asb.commands import cli
+
+    app.cli.add_command(cli)

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from flask import current_app
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from asb.forms import BaseForm
+
+
+class SignInForm(BaseForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter your email address"), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password"), Length(max=200)],
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+def validate_new_password(password: str, *, email: str | None = None) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise ValidationError(f"Password must be {minimum} characters or more")
+    if len(password) > 200:
+        raise ValidationError("Password must be 200 characters or fewer")
+    if email and email.split("@")[0].lower() in password.lower():
+        raise ValidationError("Password must not contain your email address")
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your current password")],
+    )
+    new_password = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        description="Use 12 characters or more. A few unrelated words make a strong password.",
+        validators=[InputRequired("Enter a new password")],
+    )
+    confirm_password = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Confirm your new password")],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def validate_new_password(self, field):
+        validate_new_password(field.data, email=self.email)
+        if field.data == self.current_password.data:
+            raise ValidationError("New password must be different from your current password")
+
+    def validate_confirm_password(self, field):
+        if field.data != self.new_password.data:
+            raise ValidationError("Passwords do not match: enter the same new password twice")

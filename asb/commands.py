@@ -1,0 +1,66 @@
+"""Command-line tasks: flask --app wsgi asb <command>."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+from wtforms.validators import ValidationError
+
+from asb.auth import services as auth_services
+from asb.auth.forms import validate_new_password
+from asb.auth.models import Role
+from asb.extensions import db
+
+cli = AppGroup("asb", help="asb administration tasks.")
+
+
+@cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--agency", "agency_code", required=True, help="Agency code, e.g. housing")
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email: str, name: str, agency_code: str, role: str, password_stdin: bool) -> None:
+    """Create a user account (the password is never taken as an argument)."""
+    agency = auth_services.find_agency(agency_code)
+    if agency is None:
+        raise click.ClickException(f"No agency has the code '{agency_code}'.")
+    if auth_services.find_user_by_email(email):
+        raise click.ClickException(f"A user with the email address {email} already exists.")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        validate_new_password(password, email=email)
+    except ValidationError as error:
+        raise click.ClickException(str(error)) from None
+    user = auth_services.create_user(
+        email=email, name=name, agency=agency, role=Role(role), password=password
+    )
+    db.session.commit()
+    click.echo(f"Created {user.email} ({user.role.label}, {agency.name}).")
+
+
+@cli.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load demo users and incidents (safe to run again: it loads them only once)."""
+    from flask import current_app
+
+    from asb.demo.seed import seed_demo
+
+    result = seed_demo(current_app.config["DEMO_PASSWORD"])
+    db.session.commit()
+    if result.created:
+        click.echo(
+            f"Loaded {result.police_uk_incidents} police.uk incidents and "
+            f"{result.partnership_incidents} partnership incidents."
+        )
+    else:
+        click.echo("Demo data was already loaded.")
+    click.echo("\nDemo sign-ins (all share one password):")
+    for login in result.logins:
+        click.echo(f"  {login.email:<44} {login.role:<9} {login.agency}")
+    click.echo(f"  Password: {current_app.config['DEMO_PASSWORD']}")

@@ -1,0 +1,95 @@
+"""Where things are: is a point inside the area, and which ward is it in.
+
+Boundaries are loaded once per process with geopandas and projected to British National
+Grid (EPSG:27700), so that distances are in metres.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+from flask import current_app
+from shapely import Point
+from shapely.geometry.base import BaseGeometry
+
+BRITISH_NATIONAL_GRID = "EPSG:27700"
+WGS84 = "EPSG:4326"
+
+
+@dataclass(frozen=True)
+class Ward:
+    code: str
+    name: str
+
+
+class Geography:
+    """The configured area and its wards, ready for point lookups."""
+
+    def __init__(self, area_path: Path, wards_path: Path, tolerance_metres: float) -> None:
+        area = gpd.read_file(area_path).to_crs(BRITISH_NATIONAL_GRID)
+        self.wards = gpd.read_file(wards_path).to_crs(BRITISH_NATIONAL_GRID)
+        self.area: BaseGeometry = area.geometry.union_all()
+        self.area_with_tolerance = self.area.buffer(tolerance_metres)
+        self.tolerance_metres = tolerance_metres
+        self.ward_list = sorted(
+            (
+                Ward(code, name)
+                for code, name in zip(self.wards["code"], self.wards["name"], strict=False)
+            ),
+            key=lambda ward: ward.name,
+        )
+        self.area_path = area_path
+        self.wards_path = wards_path
+
+    @staticmethod
+    def _to_grid(latitudes, longitudes) -> gpd.GeoSeries:
+        return gpd.GeoSeries(
+            gpd.points_from_xy(np.asarray(longitudes), np.asarray(latitudes)), crs=WGS84
+        ).to_crs(BRITISH_NATIONAL_GRID)
+
+    def contains(self, latitude: float, longitude: float) -> bool:
+        point: Point = self._to_grid([latitude], [longitude]).iloc[0]
+        return self.area_with_tolerance.contains(point)
+
+    def ward_at(self, latitude: float, longitude: float) -> Ward | None:
+        return self.wards_at([latitude], [longitude])[0]
+
+    def wards_at(self, latitudes, longitudes) -> list[Ward | None]:
+        """Find the ward of each point, vectorised; a point just outside takes the nearest."""
+        points = gpd.GeoDataFrame(geometry=self._to_grid(latitudes, longitudes))
+        joined = gpd.sjoin_nearest(
+            points,
+            self.wards[["code", "name", "geometry"]],
+            how="left",
+            max_distance=self.tolerance_metres,
+        )
+        # A point exactly on a shared edge matches two wards; keep the first.
+        joined = joined[~joined.index.duplicated(keep="first")]
+        return [
+            Ward(code, name) if isinstance(code, str) else None
+            for code, name in zip(joined["code"], joined["name"], strict=False)
+        ]
+
+    def ward_name(self, code: str) -> str | None:
+        for ward in self.ward_list:
+            if ward.code == code:
+                return ward.name
+        return None
+
+
+@cache
+def _load(area_path: str, wards_path: str, tolerance_metres: float) -> Geography:
+    return Geography(Path(area_path), Path(wards_path), tolerance_metres)
+
+
+def geography() -> Geography:
+    config = current_app.config
+    return _load(
+        config["ASB_AREA_BOUNDARY"],
+        config["ASB_WARD_BOUNDARIES"],
+        float(config["ASB_AREA_TOLERANCE_METRES"]),
+    )

@@ -1,0 +1,203 @@
+"""Reading the shared log: filters, sorting, paging and export rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from asb.auth.models import Agency, User
+from asb.extensions import db
+from asb.incidents.models import Incident, IncidentChange, LocalAsbType
+from asb.incidents.vocabulary import IncidentStatus
+from asb.policy import visible_incidents
+from asb.presentation import LONDON
+
+SORT_COLUMNS = {
+    "occurred": Incident.occurred_from,
+    "reference": Incident.reference,
+    "recorded": Incident.created_at,
+    "ward": Incident.ward_name,
+    "category": Incident.category,
+    "status": Incident.status,
+}
+
+
+@dataclass
+class IncidentFilters:
+    agency_id: int | None = None
+    category: str | None = None
+    local_type_id: int | None = None
+    status: str | None = None
+    ward_code: str | None = None
+    source: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str | None = None
+    sort: str = "occurred"
+    descending: bool = True
+
+    def is_empty(self) -> bool:
+        return not any(
+            [
+                self.agency_id,
+                self.category,
+                self.local_type_id,
+                self.status,
+                self.ward_code,
+                self.source,
+                self.date_from,
+                self.date_to,
+                self.text,
+            ]
+        )
+
+
+@dataclass
+class IncidentPage:
+    incidents: list[Incident]
+    page: int
+    per_page: int
+    total: int
+    total_is_capped: bool
+    has_next: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.has_next = self.page * self.per_page < self.total
+
+    @property
+    def last_page(self) -> int | None:
+        """The last page number, unless the count was capped and so the end is unknown."""
+        if self.total_is_capped:
+            return None
+        return max(1, -(-self.total // self.per_page))
+
+
+def _start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=LONDON)
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def filtered_incidents(user: User, filters: IncidentFilters) -> Select:
+    """Incidents the user may see that match the filters, unsorted."""
+    query = select(Incident).where(visible_incidents(user))
+    if filters.agency_id:
+        query = query.where(Incident.recording_agency_id == filters.agency_id)
+    if filters.category:
+        query = query.where(Incident.category == filters.category)
+    if filters.local_type_id:
+        query = query.where(Incident.local_type_id == filters.local_type_id)
+    if filters.status:
+        query = query.where(Incident.status == filters.status)
+    if filters.ward_code:
+        query = query.where(Incident.ward_code == filters.ward_code)
+    if filters.source:
+        query = query.where(Incident.source == filters.source)
+    if filters.date_from:
+        query = query.where(Incident.occurred_from >= _start_of_day(filters.date_from))
+    if filters.date_to:
+        query = query.where(
+            Incident.occurred_from < _start_of_day(filters.date_to + timedelta(days=1))
+        )
+    if filters.text:
+        pattern = _like_pattern(filters.text)
+        query = query.where(
+            or_(
+                func.lower(Incident.description).like(pattern, escape="\\"),
+                func.lower(Incident.location_description).like(pattern, escape="\\"),
+                func.lower(Incident.reference) == filters.text.lower(),
+            )
+        )
+    return query
+
+
+def _sorted(query: Select, filters: IncidentFilters) -> Select:
+    column = SORT_COLUMNS.get(filters.sort, Incident.occurred_from)
+    if filters.descending:
+        return query.order_by(column.desc(), Incident.id.desc())
+    return query.order_by(column.asc(), Incident.id.asc())
+
+
+def capped_count(query: Select, cap: int) -> tuple[int, bool]:
+    """Count matches up to the cap: an exact count of a million rows costs more than a page."""
+    limited = query.with_only_columns(Incident.id).order_by(None).limit(cap + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(limited)) or 0
+    return min(total, cap), total > cap
+
+
+def page_of_incidents(
+    user: User, filters: IncidentFilters, *, page: int, per_page: int, count_cap: int
+) -> IncidentPage:
+    query = filtered_incidents(user, filters)
+    total, capped = capped_count(query, count_cap)
+    rows = db.session.scalars(
+        _sorted(query, filters)
+        .options(selectinload(Incident.recording_agency), selectinload(Incident.local_type))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return IncidentPage(list(rows), page, per_page, total, capped)
+
+
+def incidents_for_export(user: User, filters: IncidentFilters) -> Iterator[Incident]:
+    query = _sorted(filtered_incidents(user, filters), filters)
+    yield from db.session.scalars(query.execution_options(yield_per=1000))
+
+
+def incident_history(incident: Incident) -> list[IncidentChange]:
+    return list(
+        db.session.scalars(
+            select(IncidentChange)
+            .where(IncidentChange.incident_id == incident.id)
+            .order_by(IncidentChange.changed_at.desc(), IncidentChange.id.desc())
+        )
+    )
+
+
+def active_agencies(*, internal_only: bool = False) -> list[Agency]:
+    query = select(Agency).where(Agency.is_active.is_(True)).order_by(Agency.name)
+    if internal_only:
+        query = query.where(Agency.is_external.is_(False))
+    return list(db.session.scalars(query))
+
+
+def local_types(*, include_inactive: bool = False) -> list[LocalAsbType]:
+    query = select(LocalAsbType).order_by(LocalAsbType.name)
+    if not include_inactive:
+        query = query.where(LocalAsbType.is_active.is_(True))
+    return list(db.session.scalars(query))
+
+
+@dataclass
+class HomeSummary:
+    awaiting_triage: int
+    recorded_by_my_agency_last_28_days: int
+
+
+def home_summary(user: User) -> HomeSummary:
+    visible = visible_incidents(user)
+    since = datetime.now(LONDON) - timedelta(days=28)
+    awaiting = db.session.scalar(
+        select(func.count())
+        .select_from(Incident)
+        .where(
+            visible,
+            Incident.status == IncidentStatus.NEW,
+            Incident.recording_agency_id == user.agency_id,
+        )
+    )
+    recent = db.session.scalar(
+        select(func.count())
+        .select_from(Incident)
+        .where(
+            visible, Incident.recording_agency_id == user.agency_id, Incident.created_at >= since
+        )
+    )
+    return HomeSummary(awaiting or 0, recent or 0)

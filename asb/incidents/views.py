@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from asb.audit.services import record_event
+from asb.auth.models import User
+from asb.extensions import db
+from asb.geo.services import geography
+from asb.incidents import queries, services
+from asb.incidents.export import EXPORT_HEADER, export_row
+from asb.incidents.forms import IncidentFilterForm, IncidentForm, StatusForm
+from asb.incidents.models import Incident
+from asb.incidents.presenters import history_entries
+from asb.incidents.vocabulary import IncidentStatus
+from asb.policy import Permission, authorize, authorize_incident_view, can
+
+blueprint = Blueprint("incidents", __name__, url_prefix="/incidents")
+
+
+def get_incident_or_404(incident_id: int) -> Incident:
+    incident = db.session.get(Incident, incident_id)
+    if incident is None:
+        abort(404)
+    return incident
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _filter_form() -> IncidentFilterForm:
+    return IncidentFilterForm(
+        request.args,
+        agencies=queries.active_agencies(),
+        local_types=queries.local_types(include_inactive=True),
+        wards=geography().ward_list,
+    )
+
+
+@blueprint.get("")
+@login_required
+def list_incidents():
+    authorize(Permission.VIEW_INCIDENT_LOG)
+    form = _filter_form()
+    page = None
+    if form.validate():
+        page = queries.page_of_incidents(
+            _user(),
+            form.as_filters(),
+            page=form.page_number(),
+            per_page=current_app.config["INCIDENTS_PER_PAGE"],
+            count_cap=current_app.config["INCIDENT_COUNT_CAP"],
+        )
+    return render_template("incidents/list.html", form=form, page=page)
+
+
+@blueprint.get("/export.csv")
+@login_required
+def export_incidents():
+    authorize(Permission.EXPORT_INCIDENTS)
+    form = _filter_form()
+    if not form.validate():
+        flash("Correct the filters before exporting.")
+        return redirect(url_for("incidents.list_incidents", **request.args))
+    filters = form.as_filters()
+    record_event("incidents.exported", actor=_user(), filters=request.args.to_dict())
+    db.session.commit()
+    user_id = current_user.id
+
+    def generate() -> Iterator[str]:
+        # Streaming outlives the request's session, so the user is loaded afresh here.
+        user = db.session.get(User, user_id)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_HEADER)
+        for incident in queries.incidents_for_export(user, filters):
+            writer.writerow(
+                export_row(incident, can(user, Permission.VIEW_PERSONAL_DETAILS, incident))
+            )
+            if buffer.tell() > 64_000:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    response = Response(stream_with_context(generate()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="asb-incidents.csv"'
+    return response
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@login_required
+def new_incident():
+    authorize(Permission.RECORD_INCIDENT)
+    user = _user()
+    form = IncidentForm(
+        agencies=queries.active_agencies(internal_only=True),
+        local_types=queries.local_types(),
+    )
+    if request.method == "GET":
+        form.recording_agency.data = str(user.agency_id)
+    if form.validate_on_submit():
+        incident = services.record_incident(form.incident_fields(), actor=user)
+        db.session.commit()
+        flash(f"Incident {incident.reference} recorded.", "success")
+        return redirect(url_for("incidents.show_incident", incident_id=incident.id))
+    return render_template("incidents/form.html", form=form, incident=None)
+
+
+@blueprint.get("/<int:incident_id>")
+@login_required
+def show_incident(incident_id: int):
+    incident = get_incident_or_404(incident_id)
+    authorize_incident_view(incident)
+    user = _user()
+    show_personal = can(user, Permission.VIEW_PERSONAL_DETAILS, incident)
+    if show_personal:
+        record_event("incident.personal-details-viewed", actor=user, obj=incident)
+        db.session.commit()
+    return render_template(
+        "incidents/show.html",
+        incident=incident,
+        show_personal=show_personal,
+        history=history_entries(queries.incident_history(incident), show_personal),
+    )
+
+
+@blueprint.route("/<int:incident_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_incident(incident_id: int):
+    incident = get_incident_or_404(incident_id)
+    authorize_incident_view(incident)
+    authorize(Permission.EDIT_INCIDENT, incident)
+    form = IncidentForm(
+        agencies=queries.active_agencies(internal_only=True),
+        local_types=queries.local_types(),
+    )
+    if request.method == "GET":
+        form.fill_from(incident)
+    elif form.validate_on_submit():
+        try:
+            expected = int(form.version.data or 0)
+            changes = services.update_incident(
+                incident, form.incident_fields(), actor=_user(), expected_version=expected
+            )
+        except services.StaleIncidentError:
+            db.session.rollback()
+            form.version.errors.append(
+                "This incident changed since you opened it. Your changes have not been saved: "
+                "open the incident again to see the latest version."
+            )
+        else:
+            db.session.commit()
+            flash(
+                f"Incident {incident.reference} updated." if changes else "No changes to save.",
+                "success",
+            )
+            return redirect(url_for("incidents.show_incident", incident_id=incident.id))
+    return render_template("incidents/form.html", form=form, incident=incident)
+
+
+@blueprint.route("/<int:incident_id>/status", methods=["GET", "POST"])
+@login_required
+def change_status(incident_id: int):
+    incident = get_incident_or_404(incident_id)
+    authorize_incident_view(incident)
+    authorize(Permission.CHANGE_INCIDENT_STATUS, incident)
+    form = StatusForm()
+    if request.method == "GET":
+        form.status.data = incident.status.value
+        form.reason.data = incident.no_further_action_reason or ""
+    if form.validate_on_submit():
+        services.change_status(
+            incident, IncidentStatus(form.status.data), actor=_user(), reason=form.reason.data
+        )
+        db.session.commit()
+        flash(f"Status of {incident.reference} updated.", "success")
+        return redirect(url_for("incidents.show_incident", incident_id=incident.id))
+    return render_template("incidents/status.html", form=form, incident=incident)

@@ -1,0 +1,57 @@
+"""Error pages in the design system; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from asb.extensions import db
+
+log = logging.getLogger(__name__)
+
+_PAGES = {
+    400: ("errors/400.html", "There is a problem with your request"),
+    403: ("errors/403.html", "You do not have permission to see this page"),
+    404: ("errors/404.html", "Page not found"),
+    405: ("errors/400.html", "There is a problem with your request"),
+    413: ("errors/400.html", "The file or form you sent is too large"),
+    500: ("errors/500.html", "Sorry, there is a problem with the service"),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def _render(status: int, detail: str | None = None):
+    template, heading = _PAGES.get(status, _PAGES[500 if status >= 500 else 400])
+    if _wants_json():
+        return jsonify(error=heading, status=status), status
+    return render_template(template, heading=heading, detail=detail), status
+
+
+def handle_http_error(error: HTTPException):
+    return _render(error.code or 500)
+
+
+def handle_csrf_error(error: CSRFError):
+    return _render(
+        400,
+        "The form had expired or was sent from another site. Go back, reload the page "
+        "and try again.",
+    )
+
+
+def handle_unexpected_error(error: Exception):
+    db.session.rollback()
+    log.exception("Unhandled error on %s %s", request.method, request.path)
+    return _render(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)

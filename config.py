@@ -1,0 +1,124 @@
+"""Settings for each environment, read from environment variables."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way (postgres:// or postgresql://)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'asb.sqlite3'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Sessions: signed cookie carrying the user's session generation, so the server can end
+    # every session of a user (sign-out, password change, deactivation).
+    SESSION_COOKIE_NAME = "asb_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("ASB_SESSION_IDLE_MINUTES", "30")))
+    SESSION_ABSOLUTE_LIFETIME = timedelta(
+        hours=int(os.environ.get("ASB_SESSION_ABSOLUTE_HOURS", "10"))
+    )
+    PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_LIFETIME
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    # Sign-in throttling: after SLOW_AFTER failures each further attempt must wait
+    # (doubling from 2 s); after LOCK_AFTER failures the account is locked for LOCK_MINUTES.
+    LOGIN_SLOW_AFTER = 3
+    LOGIN_LOCK_AFTER = 8
+    LOGIN_LOCK_MINUTES = 15
+    PASSWORD_MIN_LENGTH = 12
+
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime already bounds the token
+    SECURITY_HSTS = False
+
+    # The area incidents must fall in, and the wards that divide it.
+    ASB_AREA_NAME = os.environ.get("ASB_AREA_NAME", "the City of London")
+    ASB_AREA_BOUNDARY = os.environ.get(
+        "ASB_AREA_BOUNDARY", str(BASE_DIR / "asb" / "geo" / "data" / "city_boundary.geojson")
+    )
+    ASB_WARD_BOUNDARIES = os.environ.get(
+        "ASB_WARD_BOUNDARIES", str(BASE_DIR / "asb" / "geo" / "data" / "city_wards.geojson")
+    )
+    # The ONS boundaries are generalised (about 20 m), so a point this close to the area
+    # still counts as inside and takes the nearest ward.
+    ASB_AREA_TOLERANCE_METRES = float(os.environ.get("ASB_AREA_TOLERANCE_METRES", "40"))
+    MAP_TILE_URL = os.environ.get(
+        "ASB_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    )
+    MAP_TILE_ATTRIBUTION = os.environ.get(
+        "ASB_MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
+    )
+
+    INCIDENTS_PER_PAGE = 25
+    # "Page x of N" needs a count; counting past this many rows costs more than the page.
+    INCIDENT_COUNT_CAP = 10_000
+    DEMO_PASSWORD = os.environ.get("ASB_DEMO_PASSWORD", "demo-password-2026")
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'asb-test.sqlite3'}"
+    )
+    WTF_CSRF_ENABLED = False
+    SERVER_NAME = "localhost"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-asb_session"
+    SECURITY_HSTS = True
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start without real secrets: a default key would let anyone forge sessions."""
+        secret = os.environ.get("SECRET_KEY", "")
+        if not secret or secret == Config.SECRET_KEY or len(secret) < 32:
+            raise RuntimeError(
+                "SECRET_KEY is missing or too short: set SECRET_KEY to a random value of at "
+                "least 32 characters (for example: python -c 'import secrets; "
+                "print(secrets.token_hex(32))')."
+            )
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError(
+                "DATABASE_URL is missing: set it to the PostgreSQL URL, for example "
+                "postgresql+psycopg://asb@db.internal/asb."
+            )
+        cls.SECRET_KEY = secret
+        cls.SQLALCHEMY_DATABASE_URI = database_url(os.environ["DATABASE_URL"])
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestConfig,
+    "production": ProductionConfig,
+}

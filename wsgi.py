@@ -1,0 +1,3 @@
+from asb import create_app
+
+app = create_app()
