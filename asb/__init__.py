@@ -13,7 +13,7 @@ from asb.extensions import csrf, db, login_manager, migrate
 from config import BASE_DIR, CONFIGS, ProductionConfig
 
 
-def create_app(config_name: str | None = None) -> Flask:
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
     config_name = config_name or os.environ.get("ASB_CONFIG", "development")
     app = Flask(
         __name__,
@@ -22,6 +22,7 @@ def create_app(config_name: str | None = None) -> Flask:
         instance_path=str(BASE_DIR / "instance"),
     )
     load_config(app, config_name)
+    app.config.update(overrides or {})
     configure_logging(app)
     register_templates(app)
     register_extensions(app)
@@ -69,7 +70,7 @@ def register_templates(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     from asb.auth import sessions

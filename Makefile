@@ -1,0 +1,58 @@
+# asb: make run (set up and serve the demo), make test (set up and run every check).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 + 1 )))
+
+.PHONY: run test test-postgres lint serve assets setup clean help
+
+help:
+	@echo "make run     set everything up and serve the demo on http://127.0.0.1:5000"
+	@echo "make test    set up and run ruff and the whole test suite (TEST_DATABASE_URL for PostgreSQL)"
+	@echo "make serve   serve with gunicorn (production: set ASB_CONFIG, SECRET_KEY, DATABASE_URL)"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "asb needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+static/dist/.built: node_modules/.installed $(shell find assets scripts -type f 2>/dev/null)
+	npm run build --silent
+	@touch $@
+
+assets: static/dist/.built
+
+setup: $(VENV)/.installed assets
+
+run: setup
+	@mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) asb seed-demo
+	@echo "Serving asb on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+serve: setup
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $${BIND:-127.0.0.1:8000} --access-logfile - wsgi:app
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+test: $(VENV)/.installed-dev assets lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules static/dist instance/asb-test.sqlite3

@@ -1,0 +1,3 @@
+from dataclasses import dataclass
+PARTNERSHIP_INCIDENTS = ()
+class PartnershipIncident: pass

@@ -1,0 +1,282 @@
+"""Demo data: a sign-in for each role, real police.uk ASB records and partnership incidents.
+
+Everything is only flushed here; the caller commits once, so a failed load leaves nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+from sqlalchemy import select
+
+from asb.auth.models import Agency, Role, User
+from asb.auth.services import create_user, find_agency, find_user_by_email
+from asb.demo.partnership_incidents import PARTNERSHIP_INCIDENTS, PartnershipIncident
+from asb.extensions import db
+from asb.geo.services import BRITISH_NATIONAL_GRID, WGS84, geography
+from asb.incidents.models import LocalAsbType
+from asb.incidents.services import change_status, record_incident
+from asb.incidents.vocabulary import (
+    Category,
+    IncidentSource,
+    IncidentStatus,
+    Qualifier,
+    ReportingChannel,
+    ReportKind,
+)
+from asb.presentation import LONDON
+
+POLICE_UK_CSV = (
+    Path(__file__).parent / "data" / "police_uk_city_of_london_asb_2017-01_to_2025-04.csv"
+)
+WITHHELD_LOCATION = "Location withheld by police.uk"
+# police.uk records in the last few months of its data are still shown as new.
+POLICE_UK_NEW_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    name: str
+    agency_code: str
+    role: Role
+
+
+DEMO_USERS = (
+    DemoUser("asb.lead@demo.asb.local", "Eleanor Whitcombe", "community-safety", Role.ASB_LEAD),
+    DemoUser("safety.officer@demo.asb.local", "Aisha Rahman", "community-safety", Role.OFFICER),
+    DemoUser("housing.officer@demo.asb.local", "Priya Sharma", "housing", Role.OFFICER),
+    DemoUser("housing.manager@demo.asb.local", "David Okonkwo", "housing", Role.MANAGER),
+    DemoUser("barbican.officer@demo.asb.local", "Tom Brennan", "barbican", Role.OFFICER),
+    DemoUser("barbican.manager@demo.asb.local", "Siobhan Murphy", "barbican", Role.MANAGER),
+    DemoUser("street.officer@demo.asb.local", "Kwame Mensah", "street-enforcement", Role.OFFICER),
+    DemoUser("street.manager@demo.asb.local", "Gareth Llewellyn", "street-enforcement", Role.MANAGER),
+    DemoUser("markets.officer@demo.asb.local", "Fiona MacLeod", "mcp", Role.OFFICER),
+    DemoUser("markets.manager@demo.asb.local", "James Adeyemi", "mcp", Role.MANAGER),
+    DemoUser("police.partner@demo.asb.local", "Rachel Dawson", "city-police", Role.PARTNER),
+    DemoUser("admin@demo.asb.local", "Alan Pritchard", "community-safety", Role.ADMIN),
+)
+
+
+@dataclass
+class DemoLogin:
+    email: str
+    role: str
+    agency: str
+
+
+@dataclass
+class SeedResult:
+    created: bool
+    logins: list[DemoLogin]
+    police_uk_incidents: int = 0
+    partnership_incidents: int = 0
+
+
+def seed_demo(password: str) -> SeedResult:
+    """Load the demo data once; if the demo users already exist, load nothing."""
+    if find_user_by_email(DEMO_USERS[0].email) is not None:
+        return SeedResult(created=False, logins=_logins())
+    agencies = {spec.agency_code: _agency(spec.agency_code) for spec in DEMO_USERS}
+    officers: dict[str, User] = {}
+    for spec in DEMO_USERS:
+        user = create_user(
+            email=spec.email,
+            name=spec.name,
+            agency=agencies[spec.agency_code],
+            role=spec.role,
+            password=password,
+        )
+        if spec.role is Role.OFFICER:
+            officers[spec.agency_code] = user
+    police_uk = load_police_uk(agencies["city-police"])
+    partnership = load_partnership_incidents(officers)
+    return SeedResult(
+        created=True,
+        logins=_logins(),
+        police_uk_incidents=police_uk,
+        partnership_incidents=partnership,
+    )
+
+
+def _agency(code: str) -> Agency:
+    agency = find_agency(code)
+    if agency is None:
+        raise RuntimeError(f"Agency '{code}' is missing: run the database migrations first.")
+    return agency
+
+
+def _logins() -> list[DemoLogin]:
+    logins = []
+    for spec in DEMO_USERS:
+        user = find_user_by_email(spec.email)
+        if user is not None:
+            logins.append(DemoLogin(user.email, user.role.label, user.agency.name))
+    return logins
+
+
+@dataclass(frozen=True)
+class PoliceUkRecord:
+    month: date
+    latitude: float
+    longitude: float
+    location: str
+
+
+def read_police_uk_records() -> list[PoliceUkRecord]:
+    with POLICE_UK_CSV.open(newline="", encoding="utf-8") as file:
+        return [
+            PoliceUkRecord(
+                month=date.fromisoformat(f"{row['Month']}-01"),
+                latitude=float(row["Latitude"]),
+                longitude=float(row["Longitude"]),
+                location=_police_uk_location(row["Location"]),
+            )
+            for row in csv.DictReader(file)
+        ]
+
+
+def _police_uk_location(text: str) -> str:
+    text = text.strip()
+    if text == "On or near":
+        return WITHHELD_LOCATION
+    # police.uk capitalises after apostrophes ("Sandy'S Row").
+    return re.sub(r"'S\b", "'s", text)
+
+
+def _inside_area(records: list[PoliceUkRecord]) -> list[PoliceUkRecord]:
+    """Keep the records inside the configured area, testing all points at once."""
+    points = gpd.GeoSeries(
+        gpd.points_from_xy(
+            [record.longitude for record in records], [record.latitude for record in records]
+        ),
+        crs=WGS84,
+    ).to_crs(BRITISH_NATIONAL_GRID)
+    inside = points.within(geography().area_with_tolerance)
+    return [record for record, keep in zip(records, inside) if keep]
+
+
+def _month_period(month: date) -> tuple[datetime, datetime]:
+    """police.uk gives only the month, so the incident spans all of it."""
+    start = datetime.combine(month, time(), tzinfo=LONDON)
+    next_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start, datetime.combine(next_month, time(), tzinfo=LONDON) - timedelta(minutes=1)
+
+
+def _months_before(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def load_police_uk(police: Agency) -> int:
+    records = _inside_area(read_police_uk_records())
+    first_new_month = _months_before(
+        max(record.month for record in records), POLICE_UK_NEW_MONTHS - 1
+    )
+    for record in records:
+        occurred_from, occurred_to = _month_period(record.month)
+        fields: dict[str, Any] = {
+            "occurred_from": occurred_from,
+            "occurred_to": occurred_to,
+            "location_description": record.location,
+            "latitude": record.latitude,
+            "longitude": record.longitude,
+            "qualifier": Qualifier.NUISANCE,
+            "category": Category.ROWDY_BEHAVIOUR,
+            "local_type": None,
+            "hate_motivated": False,
+            "possible_crime": False,
+            "description": (
+                "Anti-social behaviour recorded by City of London Police and published on "
+                f"police.uk for {record.month:%B %Y}. police.uk publishes neither the category "
+                "nor the exact date, so the category here is a placeholder and the dates span "
+                "the whole month."
+            ),
+            "reporting_channel": ReportingChannel.POLICE_REFERRAL,
+            "report_kind": ReportKind.COMPLAINT,
+            "reporter_anonymous": True,
+            "reporter_is_victim": False,
+            "vulnerabilities": [],
+            "restricted": False,
+            "recording_agency": police,
+            # Imported as already triaged by the police, so no status change is recorded.
+            "status": IncidentStatus.NEW
+            if record.month >= first_new_month
+            else IncidentStatus.TRIAGED,
+        }
+        record_incident(
+            fields, actor=None, source=IncidentSource.POLICE_UK, reference_year=record.month.year
+        )
+    return len(records)
+
+
+def load_partnership_incidents(officers: dict[str, User]) -> int:
+    local_types = {
+        local_type.name: local_type for local_type in db.session.scalars(select(LocalAsbType))
+    }
+    today = datetime.now(LONDON).date()
+    for item in PARTNERSHIP_INCIDENTS:
+        officer = officers[item.agency]
+        incident = record_incident(
+            _partnership_fields(item, today, officer.agency, local_types), actor=officer
+        )
+        if item.no_further_action:
+            change_status(
+                incident,
+                IncidentStatus.NO_FURTHER_ACTION,
+                actor=officer,
+                reason=item.no_further_action,
+            )
+        elif not item.is_recent:
+            change_status(incident, IncidentStatus.TRIAGED, actor=officer)
+    return len(PARTNERSHIP_INCIDENTS)
+
+
+def _partnership_fields(
+    item: PartnershipIncident,
+    today: date,
+    agency: Agency,
+    local_types: dict[str, LocalAsbType],
+) -> dict[str, Any]:
+    hour, minute = map(int, item.at.split(":"))
+    occurred_from = datetime.combine(
+        today - timedelta(days=item.days_ago), time(hour, minute), tzinfo=LONDON
+    )
+    reporter = item.reporter
+    victim = item.victim
+    return {
+        "occurred_from": occurred_from,
+        "occurred_to": occurred_from + item.lasted if item.lasted else None,
+        "location_description": item.place,
+        "latitude": item.latitude,
+        "longitude": item.longitude,
+        "qualifier": item.qualifier,
+        "category": item.category,
+        "local_type": local_types.get(item.local_type) if item.local_type else None,
+        "hate_motivated": item.hate_motivated,
+        "possible_crime": item.possible_crime,
+        "description": item.description,
+        "reporting_channel": item.channel,
+        "report_kind": item.kind,
+        "households_affected": item.households_affected,
+        "reporter_anonymous": item.kind is ReportKind.COMPLAINT and reporter is None,
+        "reporter_name": reporter.name if reporter else None,
+        "reporter_phone": reporter.phone if reporter else None,
+        "reporter_email": reporter.email if reporter else None,
+        "reporter_address": reporter.address if reporter else None,
+        "reporter_is_victim": item.reporter_is_victim,
+        "victim_name": victim.name if victim else None,
+        "victim_phone": victim.phone if victim else None,
+        "victim_email": victim.email if victim else None,
+        "victim_address": victim.address if victim else None,
+        "vulnerabilities": sorted(vulnerability.value for vulnerability in item.vulnerabilities),
+        "restricted": item.restriction_reason is not None,
+        "restriction_reason": item.restriction_reason,
+        "recording_agency": agency,
+    }

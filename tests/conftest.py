@@ -1,0 +1,147 @@
+"""Fixtures: one migrated database per run, and a rolled-back transaction per test."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from asb import create_app
+from asb.auth.models import Role, User
+from asb.extensions import db
+from tests.factories import UserFactory, agency
+
+POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
+
+
+def reset_database(url: str) -> None:
+    """Start from an empty database, so the run also proves the migrations from scratch."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    from config import TestConfig
+
+    if POSTGRES:
+        return TestConfig.SQLALCHEMY_DATABASE_URI
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'asb-test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    reset_database(database_url)
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    app.test_client_class = CheckedClient
+    with app.app_context():
+        flask_migrate.upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator:
+    """Run the test inside a transaction that is rolled back afterwards.
+
+    Requests made by the test client commit as usual; those commits become savepoints
+    inside this outer transaction, so nothing outlives the test.
+    """
+    with app.app_context():
+        engines = db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        transaction = connection.begin()
+        engines[None] = connection
+        original_session = db.session
+        db.session = db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original_session
+            engines[None] = engine
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, db_session) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client: FlaskClient):
+    """Sign the test client in as a new user with the role and agency given."""
+
+    def login(role: Role | str = Role.OFFICER, agency_code: str = "housing", **fields) -> User:
+        role = Role(role)
+        if role is Role.PARTNER and agency_code == "housing":
+            agency_code = "city-police"
+        user = UserFactory(role=role, agency=agency(agency_code), **fields)
+        db.session.commit()
+        sign_in_session(client, user)
+        return user
+
+    return login
+
+
+def sign_in_session(client: FlaskClient, user: User) -> None:
+    """Put a signed-in session in the client's cookie, as the sign-in page would."""
+    from asb.database import utcnow
+
+    now = utcnow().timestamp()
+    with client.session_transaction() as session:
+        session.clear()
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+        session["asb_generation"] = user.session_generation
+        session["asb_signed_in_at"] = now
+        session["asb_seen_at"] = now
+
+
+_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S)
+_FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _text(html: str) -> str:
+    return " ".join(_TAGS.sub(" ", html).split())
+
+
+def check_page(html: str, *, csrf_expected: bool) -> None:
+    """Every page: one h1, a title that starts with it, forms with actions (and CSRF tokens)."""
+    headings = _H1.findall(html)
+    assert len(headings) == 1, f"expected one <h1>, found {len(headings)}"
+    title = _text(_TITLE.search(html).group(1)).removeprefix("Error: ")
+    heading = _text(headings[0])
+    assert title.startswith(heading), f"title {title!r} does not start with h1 {heading!r}"
+    for attributes, body in _FORM.findall(html):
+        assert "action=" in attributes, "a form has no action"
+        if csrf_expected and 'method="post"' in attributes:
+            assert 'name="csrf_token"' in body, "a POST form has no CSRF token"
+
+
+class CheckedClient(FlaskClient):
+    """A test client that runs the page check on every HTML page it receives."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html" and response.status_code != 302:
+            check_page(
+                response.get_data(as_text=True),
+                csrf_expected=self.application.config.get("WTF_CSRF_ENABLED", True),
+            )
+        return response
