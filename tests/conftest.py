@@ -30,6 +30,32 @@ def reset_database(url: str) -> None:
     engine.dispose()
 
 
+def scratch_database_url(name: str, tmp_dir) -> str:
+    """An empty database of the kind under test, apart from the main test database.
+
+    For tests that need their own committed data or schema (migrations run down and up,
+    the live server behind browser tests). On PostgreSQL it is created beside the test
+    database, as <test database>_<name>.
+    """
+    from config import TestConfig
+
+    if not POSTGRES:
+        return f"sqlite:///{tmp_dir / f'asb-{name}.sqlite3'}"
+    url = sa.engine.make_url(TestConfig.SQLALCHEMY_DATABASE_URI)
+    scratch = url.set(database=f"{url.database}_{name}")
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+            {"name": scratch.database},
+        )
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{scratch.database}"'))
+    admin.dispose()
+    reset_database(scratch.render_as_string(hide_password=False))
+    return scratch.render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     from config import TestConfig
