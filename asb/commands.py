@@ -62,5 +62,5 @@ def seed_demo_command() -> None:
         click.echo("Demo data was already loaded.")
     click.echo("\nDemo sign-ins (all share one password):")
     for login in result.logins:
-        click.echo(f"  {login.email:<44} {login.role:<9} {login.agency}")
+        click.echo(f"  {login.email:<44} {login.role:<26} {login.agency}")
     click.echo(f"  Password: {current_app.config['DEMO_PASSWORD']}")
