@@ -73,6 +73,15 @@ class Config:
         "ASB_MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
     )
 
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "asb@cityoflondon.gov.uk")
+
+    CASE_DEFAULT_REVIEW_DAYS = 28
+
     INCIDENTS_PER_PAGE = 25
     # "Page x of N" needs a count; counting past this many rows costs more than the page.
     INCIDENT_COUNT_CAP = 10_000

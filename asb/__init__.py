@@ -81,11 +81,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from asb.admin.views import blueprint as admin
     from asb.auth.views import blueprint as auth
+    from asb.cases.views import blueprint as cases
     from asb.geo.views import blueprint as geo
     from asb.incidents.views import blueprint as incidents
     from asb.main.views import blueprint as main
+    from asb.notifications.views import blueprint as notifications
 
-    for blueprint in (main, auth, incidents, geo, admin):
+    for blueprint in (main, auth, incidents, cases, notifications, geo, admin):
         app.register_blueprint(blueprint)
 
 

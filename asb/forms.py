@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
-from wtforms import DateField, Field, StringField
+from wtforms import DateField, Field, PasswordField, StringField
 from wtforms.validators import ValidationError
 
 
@@ -24,7 +24,8 @@ class BaseForm(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
             filters = unbound_field.kwargs.get("filters", [])
-            if _strip not in filters:
+            # Passwords are taken exactly as typed.
+            if _strip not in filters and unbound_field.field_class is not PasswordField:
                 unbound_field.kwargs["filters"] = [_strip, *filters]
             return unbound_field.bind(form=form, **options)
 

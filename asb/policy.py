@@ -12,10 +12,11 @@ from typing import NoReturn
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, true
 
 from asb.audit.services import record_denial
 from asb.auth.models import Role, User
+from asb.cases.models import Case, CasePartner
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import IncidentSource
 
@@ -28,6 +29,16 @@ class Permission(StrEnum):
     VIEW_PERSONAL_DETAILS = "view-personal-details"
     EDIT_INCIDENT = "edit-incident"
     CHANGE_INCIDENT_STATUS = "change-incident-status"
+    OPEN_CASE = "open-case"
+    VIEW_ALL_CASES = "view-all-cases"
+    VIEW_TEAM_QUEUE = "view-team-queue"
+    VIEW_CASE = "view-case"
+    VIEW_CASE_PERSONAL_DETAILS = "view-case-personal-details"
+    ADD_CASE_NOTE = "add-case-note"
+    WORK_CASE = "work-case"
+    ASSIGN_CASE = "assign-case"
+    PICK_UP_CASE = "pick-up-case"
+    VIEW_OUTBOX = "view-outbox"
     MANAGE_USERS = "manage-users"
     MANAGE_REFERENCE_DATA = "manage-reference-data"
 
@@ -68,10 +79,47 @@ def _view_personal_details(user: User, incident: Incident) -> bool:
     return _view_incident(user, incident) and _is_recording_agency_or_lead(user, incident)
 
 
+def _view_case(user: User, case: Case) -> bool:
+    if not _works_incidents(user):
+        return False
+    if user.is_asb_lead:
+        return True
+    if case.restricted:
+        return user.agency_id == case.assigned_agency_id
+    return user.agency_id in case.involved_agency_ids
+
+
+def _holds_case(user: User, case: Case) -> bool:
+    """The lead agency and the assigned team work the case; partner agencies contribute."""
+    return _view_case(user, case) and (
+        user.is_asb_lead or user.agency_id in {case.lead_agency_id, case.assigned_agency_id}
+    )
+
+
+def _assign_case(user: User, case: Case) -> bool:
+    if user.is_asb_lead:
+        return _view_case(user, case)
+    return user.role is Role.MANAGER and _holds_case(user, case)
+
+
+def _pick_up_case(user: User, case: Case) -> bool:
+    return (
+        case.status.is_open
+        and case.case_officer_id is None
+        and user.role in {Role.OFFICER, Role.MANAGER}
+        and user.agency_id == case.assigned_agency_id
+        and _view_case(user, case)
+    )
+
+
 _GENERAL_RULES: dict[Permission, Callable[[User], bool]] = {
     Permission.VIEW_INCIDENT_LOG: _works_incidents,
     Permission.RECORD_INCIDENT: _works_incidents,
     Permission.EXPORT_INCIDENTS: _works_incidents,
+    Permission.OPEN_CASE: _works_incidents,
+    Permission.VIEW_TEAM_QUEUE: _works_incidents,
+    Permission.VIEW_ALL_CASES: lambda user: _works_incidents(user) and user.is_asb_lead,
+    Permission.VIEW_OUTBOX: lambda user: user.role is Role.ADMIN or user.is_asb_lead,
     Permission.MANAGE_USERS: lambda user: user.role is Role.ADMIN,
     Permission.MANAGE_REFERENCE_DATA: lambda user: user.role is Role.ADMIN,
 }
@@ -81,6 +129,12 @@ _RECORD_RULES: dict[Permission, Callable[[User, object], bool]] = {
     Permission.VIEW_PERSONAL_DETAILS: _view_personal_details,
     Permission.EDIT_INCIDENT: _edit_incident,
     Permission.CHANGE_INCIDENT_STATUS: _change_incident_status,
+    Permission.VIEW_CASE: _view_case,
+    Permission.VIEW_CASE_PERSONAL_DETAILS: _holds_case,
+    Permission.ADD_CASE_NOTE: _view_case,
+    Permission.WORK_CASE: _holds_case,
+    Permission.ASSIGN_CASE: _assign_case,
+    Permission.PICK_UP_CASE: _pick_up_case,
 }
 
 
@@ -132,3 +186,28 @@ def personal_details_visible(user) -> ColumnElement[bool]:
     if user.is_asb_lead:
         return true()
     return Incident.recording_agency_id == user.agency_id
+
+
+def authorize_case_view(case: Case) -> None:
+    """A restricted case is not even admitted to exist for those who may not see it."""
+    authorize(Permission.VIEW_CASE, case, hide_existence=case.restricted)
+
+
+def visible_cases(user) -> ColumnElement[bool]:
+    """The SQL form of VIEW_CASE, for queues and lists."""
+    if not _is_signed_in(user) or not _works_incidents(user):
+        return false()
+    if user.is_asb_lead:
+        return true()
+    partner = exists().where(
+        CasePartner.case_id == Case.id, CasePartner.agency_id == user.agency_id
+    )
+    involved = or_(
+        Case.lead_agency_id == user.agency_id,
+        Case.assigned_agency_id == user.agency_id,
+        partner,
+    )
+    return or_(
+        and_(Case.restricted.is_(False), involved),
+        and_(Case.restricted.is_(True), Case.assigned_agency_id == user.agency_id),
+    )

@@ -52,6 +52,12 @@ def vulnerability_labels(values: list[str] | None) -> str:
     return ", ".join(Vulnerability(value).label for value in values or [])
 
 
+def unread_notifications() -> int:
+    from asb.notifications.services import unread_count
+
+    return unread_count(current_user) if current_user.is_authenticated else 0
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(london_datetime)
     app.add_template_filter(london_date)
@@ -59,4 +65,5 @@ def register(app: Flask) -> None:
     app.add_template_global(url_with_args)
     app.add_template_global(vulnerability_labels)
     app.add_template_global(utcnow, "now_utc")
+    app.add_template_global(unread_notifications)
     app.add_template_global(Permission)

@@ -10,12 +10,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from asb.admin.services import find_local_type
 from asb.auth.forms import validate_new_password
 from asb.auth.models import Agency, Role
-from asb.auth.services import find_agency, find_user_by_email
+from asb.auth.services import find_agency, find_agency_by_name, find_user_by_email
 from asb.forms import BaseForm
 from asb.incidents.forms import ChoiceField, RadiosField
 
@@ -55,13 +55,13 @@ class NewUserForm(_AccessFields):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter the user's full name"), Length(max=120)],
+        validators=[DataRequired("Enter the user's full name"), Length(max=120)],
     )
     email = StringField(
         "Email address",
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter the user's email address"),
+            DataRequired("Enter the user's email address"),
             Email("Enter an email address in the right format, like name@cityoflondon.gov.uk"),
             Length(max=254),
         ],
@@ -70,7 +70,7 @@ class NewUserForm(_AccessFields):
         "Temporary password",
         description="12 characters or more. The user must change it when they first sign in.",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Enter a temporary password")],
+        validators=[DataRequired("Enter a temporary password")],
     )
     submit = SubmitField("Create user", widget=GovSubmitInput())
 
@@ -91,7 +91,7 @@ class ResetPasswordForm(BaseForm):
         "New temporary password",
         description="12 characters or more. The user must change it when they next sign in.",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Enter a temporary password")],
+        validators=[DataRequired("Enter a temporary password")],
     )
     submit = SubmitField("Reset password", widget=GovSubmitInput())
 
@@ -103,13 +103,13 @@ class AgencyForm(BaseForm):
     name = StringField(
         "Agency name",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter the agency's name"), Length(max=120)],
+        validators=[DataRequired("Enter the agency's name"), Length(max=120)],
     )
     code = StringField(
         "Short code",
         description="Lower-case letters, numbers and hyphens, for example 'city-police'",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter a short code for the agency")],
+        validators=[DataRequired("Enter a short code for the agency")],
     )
     is_external = RadiosField(
         "Is it an external partner organisation?",
@@ -118,6 +118,10 @@ class AgencyForm(BaseForm):
         missing_message="Select yes if the agency is an external partner",
     )
     submit = SubmitField("Add agency", widget=GovSubmitInput())
+
+    def validate_name(self, field):
+        if find_agency_by_name(field.data):
+            raise ValidationError("An agency with this name already exists")
 
     def validate_code(self, field):
         if not AGENCY_CODE.match(field.data):
@@ -134,7 +138,7 @@ class LocalTypeForm(BaseForm):
         description="For example, graffiti or cycling on walkways",
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter the name of the local type"),
+            DataRequired("Enter the name of the local type"),
             Length(max=80, message="Name must be 80 characters or fewer"),
         ],
     )

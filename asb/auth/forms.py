@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import current_app
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from asb.forms import BaseForm
 
@@ -12,12 +12,12 @@ class SignInForm(BaseForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter your email address"), Length(max=254)],
+        validators=[DataRequired("Enter your email address"), Length(max=254)],
     )
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your password"), Length(max=200)],
+        validators=[DataRequired("Enter your password"), Length(max=200)],
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
@@ -36,18 +36,18 @@ class ChangePasswordForm(BaseForm):
     current_password = PasswordField(
         "Current password",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your current password")],
+        validators=[DataRequired("Enter your current password")],
     )
     new_password = PasswordField(
         "New password",
         widget=GovPasswordInput(),
         description="Use 12 characters or more. A few unrelated words make a strong password.",
-        validators=[InputRequired("Enter a new password")],
+        validators=[DataRequired("Enter a new password")],
     )
     confirm_password = PasswordField(
         "Confirm new password",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Confirm your new password")],
+        validators=[DataRequired("Confirm your new password")],
     )
     submit = SubmitField("Change password", widget=GovSubmitInput())
 

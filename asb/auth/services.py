@@ -157,3 +157,7 @@ def reset_password(user: User, temporary_password: str, *, actor: User) -> None:
 
 def find_agency(code: str) -> Agency | None:
     return db.session.scalar(select(Agency).where(Agency.code == code))
+
+
+def find_agency_by_name(name: str) -> Agency | None:
+    return db.session.scalar(select(Agency).where(func.lower(Agency.name) == name.strip().lower()))

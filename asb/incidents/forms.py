@@ -23,7 +23,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from asb.auth.models import Agency
 from asb.forms import BaseForm, ChoiceMessages, GovDateField, TimeField, combine_local
@@ -86,7 +86,7 @@ class IncidentForm(BaseForm):
     occurred_time = TimeField(
         "Time it happened",
         description="Use the 24-hour clock, for example 21:30",
-        validators=[InputRequired("Enter the time the incident happened, like 21:30")],
+        validators=[DataRequired("Enter the time the incident happened, like 21:30")],
     )
     ended_date = GovDateField(
         "Date it ended (if it went on over a period)",
@@ -99,7 +99,7 @@ class IncidentForm(BaseForm):
         description="For example, the stairwell of Crescent House, Golden Lane Estate",
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter the place or address where the incident happened"),
+            DataRequired("Enter the place or address where the incident happened"),
             Length(max=200, message="Place or address must be 200 characters or fewer"),
         ],
     )
@@ -140,7 +140,7 @@ class IncidentForm(BaseForm):
         "What happened",
         widget=GovCharacterCount(),
         validators=[
-            InputRequired("Enter what happened"),
+            DataRequired("Enter what happened"),
             Length(
                 max=DESCRIPTION_MAX,
                 message=f"What happened must be {DESCRIPTION_MAX:,} characters or fewer",

@@ -34,6 +34,7 @@ PERSONAL_FIELDS = (
     "victim_email",
     "victim_address",
     "vulnerabilities",
+    "restriction_reason",
 )
 
 

@@ -147,9 +147,12 @@ def edit_incident(incident_id: int):
     incident = get_incident_or_404(incident_id)
     authorize_incident_view(incident)
     authorize(Permission.EDIT_INCIDENT, incident)
+    local_types = queries.local_types()
+    if incident.local_type is not None and incident.local_type not in local_types:
+        local_types.append(incident.local_type)  # a retired type stays on its incidents
     form = IncidentForm(
         agencies=queries.active_agencies(internal_only=True),
-        local_types=queries.local_types(),
+        local_types=local_types,
     )
     if request.method == "GET":
         form.fill_from(incident)

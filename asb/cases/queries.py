@@ -1,0 +1,141 @@
+"""Reading cases: the queues, overdue work and a case's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, case, func, or_, select
+
+from asb.auth.models import User
+from asb.cases.models import Case, CaseAction, TimelineEntry
+from asb.cases.vocabulary import ActionState, CaseStatus, TimelineKind
+from asb.extensions import db
+from asb.policy import visible_cases
+from asb.presentation import LONDON
+
+DUE_SOON_DAYS = 7
+
+
+def today() -> date:
+    return datetime.now(LONDON).date()
+
+
+def _overdue_action_exists():
+    return (
+        select(CaseAction.id)
+        .where(
+            CaseAction.case_id == Case.id,
+            CaseAction.state == ActionState.OPEN,
+            CaseAction.due_on < today(),
+        )
+        .exists()
+    )
+
+
+def _urgency_order(query: Select) -> Select:
+    """Overdue work first, then work due soon, then the rest by review date."""
+    now = today()
+    overdue = or_(Case.review_due < now, _overdue_action_exists())
+    soon = Case.review_due <= date.fromordinal(now.toordinal() + DUE_SOON_DAYS)
+    rank = case((overdue, 0), (soon, 1), else_=2)
+    return query.order_by(rank, Case.review_due.asc().nulls_last(), Case.id)
+
+
+def open_cases(user: User) -> Select:
+    return select(Case).where(visible_cases(user), Case.status != CaseStatus.CLOSED)
+
+
+def my_cases(user: User) -> list[Case]:
+    return list(
+        db.session.scalars(_urgency_order(open_cases(user).where(Case.case_officer_id == user.id)))
+    )
+
+
+@dataclass
+class TeamQueue:
+    unassigned: list[Case]
+    by_officer: dict[User, list[Case]]
+
+
+def team_queue(user: User) -> TeamQueue:
+    cases = db.session.scalars(
+        _urgency_order(open_cases(user).where(Case.assigned_agency_id == user.agency_id))
+    ).all()
+    queue = TeamQueue(unassigned=[], by_officer={})
+    for item in cases:
+        if item.case_officer is None:
+            queue.unassigned.append(item)
+        else:
+            queue.by_officer.setdefault(item.case_officer, []).append(item)
+    return queue
+
+
+@dataclass
+class CaseFilters:
+    agency_id: int | None = None
+    status: str | None = None
+    risk_level: str | None = None
+    overdue_only: bool = False
+    text: str | None = None
+
+
+def all_open_cases(user: User, filters: CaseFilters) -> list[Case]:
+    query = open_cases(user)
+    if filters.agency_id:
+        query = query.where(
+            or_(
+                Case.lead_agency_id == filters.agency_id,
+                Case.assigned_agency_id == filters.agency_id,
+            )
+        )
+    if filters.status:
+        query = query.where(Case.status == filters.status)
+    if filters.risk_level:
+        query = query.where(Case.risk_level == filters.risk_level)
+    if filters.overdue_only:
+        query = query.where(or_(Case.review_due < today(), _overdue_action_exists()))
+    if filters.text:
+        pattern = f"%{filters.text.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Case.title).like(pattern),
+                func.lower(Case.reference) == filters.text.lower(),
+            )
+        )
+    return list(db.session.scalars(_urgency_order(query).limit(500)))
+
+
+def overdue_action_case_ids(cases: list[Case]) -> set[int]:
+    if not cases:
+        return set()
+    return set(
+        db.session.scalars(
+            select(CaseAction.case_id).where(
+                CaseAction.case_id.in_([item.id for item in cases]),
+                CaseAction.state == ActionState.OPEN,
+                CaseAction.due_on < today(),
+            )
+        )
+    )
+
+
+def timeline(case_: Case, kinds: list[TimelineKind] | None = None) -> list[TimelineEntry]:
+    query = select(TimelineEntry).where(TimelineEntry.case_id == case_.id)
+    if kinds:
+        query = query.where(TimelineEntry.kind.in_(kinds))
+    return list(
+        db.session.scalars(
+            query.order_by(TimelineEntry.occurred_at.desc(), TimelineEntry.id.desc())
+        )
+    )
+
+
+def actions_for(case_: Case) -> list[CaseAction]:
+    return list(
+        db.session.scalars(
+            select(CaseAction)
+            .where(CaseAction.case_id == case_.id)
+            .order_by(CaseAction.state, CaseAction.due_on)
+        )
+    )

@@ -1,0 +1,418 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from asb.auth.models import Agency, User
+from asb.cases import queries, services
+from asb.cases.forms import (
+    ActionForm,
+    AssignForm,
+    CloseForm,
+    LinkIncidentForm,
+    NoteForm,
+    OpenCaseForm,
+    ReopenForm,
+    ReviewForm,
+    StatusForm,
+)
+from asb.cases.models import Case, CaseAction
+from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod, TimelineKind
+from asb.extensions import db
+from asb.forms import BaseForm
+from asb.incidents import queries as incident_queries
+from asb.incidents.models import Incident
+from asb.policy import Permission, authorize, authorize_case_view, authorize_incident_view, can
+
+blueprint = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def get_case_or_404(case_id: int) -> Case:
+    found = db.session.get(Case, case_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _load_for_work(case_id: int, permission: Permission = Permission.WORK_CASE) -> Case:
+    case = get_case_or_404(case_id)
+    authorize_case_view(case)
+    authorize(permission, case)
+    return case
+
+
+def _stale_message(case: Case) -> str:
+    return (
+        f"Case {case.reference} changed since you opened it, so your change has not been "
+        "saved. Check the latest version below and try again."
+    )
+
+
+@blueprint.get("")
+@login_required
+def my_cases():
+    authorize(Permission.OPEN_CASE)
+    cases = queries.my_cases(_user())
+    return render_template(
+        "cases/my_cases.html",
+        cases=cases,
+        overdue_actions=queries.overdue_action_case_ids(cases),
+        today=queries.today(),
+        action_form=BaseForm(),
+    )
+
+
+@blueprint.get("/team")
+@login_required
+def team_cases():
+    authorize(Permission.VIEW_TEAM_QUEUE)
+    queue = queries.team_queue(_user())
+    every = queue.unassigned + [c for cases in queue.by_officer.values() for c in cases]
+    return render_template(
+        "cases/team.html",
+        queue=queue,
+        overdue_actions=queries.overdue_action_case_ids(every),
+        today=queries.today(),
+        action_form=BaseForm(),
+    )
+
+
+@blueprint.get("/all")
+@login_required
+def all_cases():
+    authorize(Permission.VIEW_ALL_CASES)
+    args = request.args
+    agency = args.get("agency", "")
+    filters = queries.CaseFilters(
+        agency_id=int(agency) if agency.isdigit() else None,
+        status=args.get("status") if args.get("status") in CaseStatus._value2member_map_ else None,
+        risk_level=args.get("risk") or None,
+        overdue_only=args.get("overdue") == "yes",
+        text=(args.get("text") or "").strip()[:100] or None,
+    )
+    cases = queries.all_open_cases(_user(), filters)
+    return render_template(
+        "cases/all.html",
+        cases=cases,
+        filters=filters,
+        agencies=incident_queries.active_agencies(internal_only=True),
+        overdue_actions=queries.overdue_action_case_ids(cases),
+        today=queries.today(),
+    )
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@login_required
+def open_case():
+    authorize(Permission.OPEN_CASE)
+    user = _user()
+    form = OpenCaseForm(agencies=incident_queries.active_agencies(internal_only=True))
+    if request.method == "GET":
+        form.lead_agency.data = str(user.agency_id)
+        form.incident_ids.data = request.args.get("incident", "")
+        form.restricted.data = "no"
+    incidents = [
+        incident
+        for incident in (db.session.get(Incident, i) for i in form.incident_id_list())
+        if incident is not None
+    ]
+    for incident in incidents:
+        authorize_incident_view(incident)
+    if form.validate_on_submit():
+        case = services.open_case(
+            title=form.title.data,
+            summary=form.summary.data,
+            lead_agency=form.chosen_agency(),
+            actor=user,
+            incidents=incidents,
+            restricted=form.restricted.data == "yes",
+            restriction_reason=form.restriction_reason.data or None,
+        )
+        db.session.commit()
+        flash(f"Case {case.reference} opened.", "success")
+        return redirect(url_for("cases.show_case", case_id=case.id))
+    return render_template("cases/open.html", form=form, incidents=incidents)
+
+
+@blueprint.get("/<int:case_id>")
+@login_required
+def show_case(case_id: int):
+    case = get_case_or_404(case_id)
+    authorize_case_view(case)
+    kinds = [
+        TimelineKind(kind)
+        for kind in request.args.getlist("show")
+        if kind in TimelineKind._value2member_map_
+    ]
+    return render_template(
+        "cases/show.html",
+        case=case,
+        timeline=queries.timeline(case, kinds or None),
+        shown_kinds=kinds,
+        actions=queries.actions_for(case),
+        assignment=services.current_assignment(case),
+        show_personal=can(_user(), Permission.VIEW_CASE_PERSONAL_DETAILS, case),
+        today=queries.today(),
+        note_form=NoteForm(formdata=None),
+        action_form=BaseForm(),
+    )
+
+
+@blueprint.route("/<int:case_id>/assign", methods=["GET", "POST"])
+@login_required
+def assign_case(case_id: int):
+    case = _load_for_work(case_id, Permission.ASSIGN_CASE)
+    user = _user()
+    if user.is_asb_lead:
+        agencies = incident_queries.active_agencies(internal_only=True)
+    else:
+        agencies = [user.agency]
+    officers = [member for agency in agencies for member in services.team_members(agency)]
+    form = AssignForm(agencies=agencies, officers=officers)
+    if request.method == "GET":
+        form.agency.data = str(case.assigned_agency_id)
+        form.officer.data = str(case.case_officer_id or "")
+        form.version.data = str(case.version)
+    if form.validate_on_submit():
+        try:
+            services.assign_case(
+                case,
+                agency=form.chosen_agency(),
+                officer=form.chosen_officer(),
+                actor=user,
+                reason=form.reason.data or None,
+                expected_version=form.expected_version(),
+            )
+        except services.StaleCaseError:
+            db.session.rollback()
+            form.version.errors.append(_stale_message(case))
+        except services.CaseWorkflowError as error:
+            db.session.rollback()
+            (form.reason if "reason" in str(error) else form.officer).errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Case {case.reference} assigned.", "success")
+            return redirect(url_for("cases.show_case", case_id=case.id))
+    workload = _workload(officers)
+    return render_template("cases/assign.html", form=form, case=case, workload=workload)
+
+
+def _workload(officers: list[User]) -> dict[int, int]:
+    if not officers:
+        return {}
+    rows = db.session.execute(
+        select(Case.case_officer_id, func.count())
+        .where(
+            Case.case_officer_id.in_([officer.id for officer in officers]),
+            Case.status != CaseStatus.CLOSED,
+        )
+        .group_by(Case.case_officer_id)
+    )
+    return dict(rows.all())
+
+
+@blueprint.post("/<int:case_id>/pick-up")
+@login_required
+def pick_up_case(case_id: int):
+    case = _load_for_work(case_id, Permission.PICK_UP_CASE)
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    services.pick_up_case(case, officer=_user())
+    db.session.commit()
+    flash(f"You have picked up case {case.reference}. It is now in My cases.", "success")
+    return redirect(url_for("cases.show_case", case_id=case.id))
+
+
+@blueprint.route("/<int:case_id>/status", methods=["GET", "POST"])
+@login_required
+def change_status(case_id: int):
+    case = _load_for_work(case_id)
+    if not case.status.is_open:
+        return redirect(url_for("cases.reopen_case", case_id=case.id))
+    form = StatusForm(current=case.status)
+    if request.method == "GET":
+        form.version.data = str(case.version)
+    if form.validate_on_submit():
+        try:
+            services.change_case_status(
+                case,
+                CaseStatus(form.status.data),
+                actor=_user(),
+                expected_version=form.expected_version(),
+            )
+        except services.StaleCaseError:
+            db.session.rollback()
+            form.version.errors.append(_stale_message(case))
+        else:
+            db.session.commit()
+            flash(f"Case {case.reference} is now {case.status.label.lower()}.", "success")
+            return redirect(url_for("cases.show_case", case_id=case.id))
+    return render_template("cases/status.html", form=form, case=case)
+
+
+@blueprint.route("/<int:case_id>/close", methods=["GET", "POST"])
+@login_required
+def close_case(case_id: int):
+    case = _load_for_work(case_id)
+    if not case.status.is_open:
+        flash("This case is already closed.")
+        return redirect(url_for("cases.show_case", case_id=case.id))
+    form = CloseForm()
+    if request.method == "GET":
+        form.version.data = str(case.version)
+    if form.validate_on_submit():
+        try:
+            services.close_case(
+                case,
+                outcome=CaseOutcome(form.outcome.data),
+                closing_summary=form.closing_summary.data,
+                actor=_user(),
+                expected_version=form.expected_version(),
+            )
+        except services.StaleCaseError:
+            db.session.rollback()
+            form.version.errors.append(_stale_message(case))
+        else:
+            db.session.commit()
+            flash(f"Case {case.reference} closed.", "success")
+            return redirect(url_for("cases.show_case", case_id=case.id))
+    return render_template("cases/close.html", form=form, case=case)
+
+
+@blueprint.route("/<int:case_id>/reopen", methods=["GET", "POST"])
+@login_required
+def reopen_case(case_id: int):
+    case = _load_for_work(case_id)
+    if case.status.is_open:
+        return redirect(url_for("cases.show_case", case_id=case.id))
+    form = ReopenForm()
+    if request.method == "GET":
+        form.version.data = str(case.version)
+    if form.validate_on_submit():
+        try:
+            services.reopen_case(
+                case,
+                reason=form.reason.data,
+                actor=_user(),
+                expected_version=form.expected_version(),
+            )
+        except services.StaleCaseError:
+            db.session.rollback()
+            form.version.errors.append(_stale_message(case))
+        else:
+            db.session.commit()
+            flash(f"Case {case.reference} reopened.", "success")
+            return redirect(url_for("cases.show_case", case_id=case.id))
+    return render_template("cases/reopen.html", form=form, case=case)
+
+
+@blueprint.route("/<int:case_id>/notes", methods=["GET", "POST"])
+@login_required
+def add_note(case_id: int):
+    case = _load_for_work(case_id, Permission.ADD_CASE_NOTE)
+    form = NoteForm()
+    if form.validate_on_submit():
+        method = ContactMethod(form.contact_method.data) if form.contact_method.data else None
+        services.add_note(case, form.text.data, actor=_user(), contact_method=method)
+        db.session.commit()
+        flash("Added to the timeline.", "success")
+        return redirect(url_for("cases.show_case", case_id=case.id))
+    return render_template("cases/note.html", form=form, case=case)
+
+
+@blueprint.route("/<int:case_id>/actions", methods=["GET", "POST"])
+@login_required
+def add_action(case_id: int):
+    case = _load_for_work(case_id)
+    owners = [
+        member
+        for agency_id in sorted(case.involved_agency_ids)
+        for member in services.team_members(db.session.get(Agency, agency_id))
+    ]
+    form = ActionForm(owners=owners)
+    if form.validate_on_submit():
+        try:
+            services.add_action(
+                case,
+                description=form.description.data,
+                owner=form.chosen_owner(),
+                due_on=form.due_on.data,
+                actor=_user(),
+            )
+        except services.CaseWorkflowError as error:
+            db.session.rollback()
+            form.description.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Action added.", "success")
+            return redirect(url_for("cases.show_case", case_id=case.id))
+    return render_template("cases/action.html", form=form, case=case)
+
+
+@blueprint.post("/<int:case_id>/actions/<int:action_id>/done")
+@login_required
+def complete_action(case_id: int, action_id: int):
+    case = _load_for_work(case_id)
+    action = db.session.get(CaseAction, action_id)
+    if action is None or action.case_id != case.id:
+        abort(404)
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    try:
+        services.complete_action(action, actor=_user())
+    except services.CaseWorkflowError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash("Action marked as done.", "success")
+    return redirect(url_for("cases.show_case", case_id=case.id))
+
+
+@blueprint.route("/<int:case_id>/review", methods=["GET", "POST"])
+@login_required
+def review_case(case_id: int):
+    case = _load_for_work(case_id)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            services.record_review(
+                case, note=form.note.data, next_review_due=form.next_review_due.data, actor=_user()
+            )
+        except services.CaseWorkflowError as error:
+            db.session.rollback()
+            form.note.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Review recorded.", "success")
+            return redirect(url_for("cases.show_case", case_id=case.id))
+    return render_template("cases/review.html", form=form, case=case)
+
+
+@blueprint.route("/<int:case_id>/incidents", methods=["GET", "POST"])
+@login_required
+def link_incident(case_id: int):
+    case = _load_for_work(case_id)
+    form = LinkIncidentForm()
+    if form.validate_on_submit():
+        incident = db.session.scalar(
+            select(Incident).where(func.upper(Incident.reference) == form.reference.data.upper())
+        )
+        if incident is None or not can(_user(), Permission.VIEW_INCIDENT, incident):
+            form.reference.errors.append("No incident you can see has this reference")
+        else:
+            try:
+                services.link_incident(case, incident, actor=_user())
+            except services.CaseWorkflowError as error:
+                db.session.rollback()
+                form.reference.errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(f"Incident {incident.reference} linked.", "success")
+                return redirect(url_for("cases.show_case", case_id=case.id))
+    return render_template("cases/link_incident.html", form=form, case=case)
