@@ -81,13 +81,29 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from asb.admin.views import blueprint as admin
     from asb.auth.views import blueprint as auth
+    from asb.case_reviews.views import blueprint as case_reviews
     from asb.cases.views import blueprint as cases
+    from asb.documents.views import blueprint as documents
     from asb.geo.views import blueprint as geo
     from asb.incidents.views import blueprint as incidents
+    from asb.interventions.views import blueprint as interventions
     from asb.main.views import blueprint as main
     from asb.notifications.views import blueprint as notifications
+    from asb.people.views import blueprint as people
 
-    for blueprint in (main, auth, incidents, cases, notifications, geo, admin):
+    for blueprint in (
+        main,
+        auth,
+        incidents,
+        cases,
+        people,
+        interventions,
+        documents,
+        case_reviews,
+        notifications,
+        geo,
+        admin,
+    ):
         app.register_blueprint(blueprint)
 
 

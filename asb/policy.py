@@ -38,6 +38,10 @@ class Permission(StrEnum):
     WORK_CASE = "work-case"
     ASSIGN_CASE = "assign-case"
     PICK_UP_CASE = "pick-up-case"
+    VIEW_REPEAT_VICTIMS = "view-repeat-victims"
+    LOG_CASE_REVIEW = "log-case-review"
+    MANAGE_CASE_REVIEWS = "manage-case-reviews"
+    VIEW_INTERVENTION_DEADLINES = "view-intervention-deadlines"
     VIEW_OUTBOX = "view-outbox"
     MANAGE_USERS = "manage-users"
     MANAGE_REFERENCE_DATA = "manage-reference-data"
@@ -119,6 +123,10 @@ _GENERAL_RULES: dict[Permission, Callable[[User], bool]] = {
     Permission.OPEN_CASE: _works_incidents,
     Permission.VIEW_TEAM_QUEUE: _works_incidents,
     Permission.VIEW_ALL_CASES: lambda user: _works_incidents(user) and user.is_asb_lead,
+    Permission.VIEW_REPEAT_VICTIMS: lambda user: _works_incidents(user) and user.is_asb_lead,
+    Permission.LOG_CASE_REVIEW: _works_incidents,
+    Permission.MANAGE_CASE_REVIEWS: lambda user: _works_incidents(user) and user.is_asb_lead,
+    Permission.VIEW_INTERVENTION_DEADLINES: _works_incidents,
     Permission.VIEW_OUTBOX: lambda user: user.role is Role.ADMIN or user.is_asb_lead,
     Permission.MANAGE_USERS: lambda user: user.role is Role.ADMIN,
     Permission.MANAGE_REFERENCE_DATA: lambda user: user.role is Role.ADMIN,

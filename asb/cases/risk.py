@@ -27,6 +27,10 @@ class RiskLevel(LabelledEnum):
     HIGH = "high", "High"
 
     @property
+    def tag_colour(self) -> str:
+        return {"standard": "grey", "medium": "orange", "high": "red"}[self.value]
+
+    @property
     def rank(self) -> int:
         """Order levels by risk; the values themselves sort alphabetically, not by risk."""
         return list(RiskLevel).index(self)

@@ -35,7 +35,7 @@ from asb.cases.working_days import (
 DEFAULT_PATH = Path(__file__).parent / "config" / "response_targets.json"
 LONDON = ZoneInfo("Europe/London")
 END_OF_WORKING_DAY = time(17)
-MEASURES = ("first_contact", "complainant_update", "review")
+_MEASURES = ("first_contact", "complainant_update", "review")
 
 
 class TargetsConfigError(ValueError):
@@ -90,11 +90,12 @@ def _configured_path() -> Path:
 
 
 def _parse_target(data: Any, level: str, problems: list[str]) -> ResponseTarget:
-    if not isinstance(data, dict) or set(data) != set(MEASURES):
-        problems.append(f"{level} needs exactly {', '.join(MEASURES)}")
+    if not isinstance(data, dict) or set(data) != set(_MEASURES):
+        problems.append(f"{level} needs exactly {', '.join(_MEASURES)}")
+    if not isinstance(data, dict):
         data = {}
     periods = {}
-    for measure in MEASURES:
+    for measure in _MEASURES:
         entry = data.get(measure)
         if not isinstance(entry, dict):
             entry = {}

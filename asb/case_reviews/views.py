@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+blueprint = Blueprint("case_reviews", __name__)
