@@ -81,6 +81,13 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "asb@cityoflondon.gov.uk")
 
     CASE_DEFAULT_REVIEW_DAYS = 28
+    # Partnership configuration files; unset means the packaged defaults in asb/cases/config/.
+    ASB_RISK_MATRIX = os.environ.get("ASB_RISK_MATRIX")
+    ASB_RESPONSE_TARGETS = os.environ.get("ASB_RESPONSE_TARGETS")
+    ASB_BANK_HOLIDAYS = os.environ.get("ASB_BANK_HOLIDAYS")
+    ASB_INTERVENTION_RULES = os.environ.get("ASB_INTERVENTION_RULES")
+    REPEAT_VICTIM_THRESHOLD = int(os.environ.get("ASB_REPEAT_VICTIM_THRESHOLD", "3"))
+    REPEAT_VICTIM_WINDOW_DAYS = int(os.environ.get("ASB_REPEAT_VICTIM_WINDOW_DAYS", "182"))
 
     INCIDENTS_PER_PAGE = 25
     # "Page x of N" needs a count; counting past this many rows costs more than the page.

@@ -16,6 +16,7 @@ from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from asb.auth.models import Agency, User
+from asb.cases.risk import RiskMatrix
 from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod
 from asb.forms import BaseForm, GovDateField
 from asb.incidents.forms import ChoiceField, RadiosField
@@ -235,3 +236,26 @@ class LinkIncidentForm(BaseForm):
         validators=[DataRequired("Enter the reference of the incident to link")],
     )
     submit = SubmitField("Link incident", widget=GovSubmitInput())
+
+
+def risk_assessment_form(matrix: RiskMatrix, *args, **kwargs) -> BaseForm:
+    """A form with one question per row of the configured matrix."""
+
+    class RiskAssessmentForm(BaseForm):
+        submit = SubmitField("Save risk assessment", widget=GovSubmitInput())
+
+        def question_fields(self):
+            return [(question, self[question.id]) for question in matrix.questions]
+
+    for question in matrix.questions:
+        setattr(
+            RiskAssessmentForm,
+            question.id,
+            RadiosField(
+                question.text,
+                choices=[(answer.value, answer.label) for answer in question.answers],
+                widget=GovRadioInput(),
+                missing_message=f"Answer the question: {question.text}",
+            ),
+        )
+    return RiskAssessmentForm(*args, **kwargs)

@@ -21,6 +21,7 @@ NOT_ALLOWED_CONTENT_TYPE = "application/octet-stream"
 FALLBACK_STEM = "document"
 MAX_STEM_LENGTH = 100
 MAX_DOCX_PARTS = 10_000
+MAX_CONTENT_TYPES_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -112,14 +113,13 @@ def check_upload(filename: str, data: bytes, *, max_bytes: int) -> UploadCheck:
         if claimed is FileType.TEXT and b"\x00" not in data:
             return refuse("The selected text file must be saved as UTF-8")
         return refuse(not_real or must_be_allowed)
-    if claimed is not detected:
-        if claimed is None and (extension or detected is FileType.TEXT):
+    if claimed is not detected and (extension or detected is FileType.TEXT):
+        if claimed is None:
             return refuse(must_be_allowed)
-        if claimed is not None:
-            return refuse(
-                f"{not_real}: it is a {detected.info.name}. "
-                f"Rename it to end in .{detected.info.extensions[0]} and try again"
-            )
+        return refuse(
+            f"{not_real}: it is a {detected.info.name}. "
+            f"Rename it to end in .{detected.info.extensions[0]} and try again"
+        )
     if problem := _content_problem(detected, data):
         return refuse(problem)
 
@@ -165,7 +165,7 @@ def detect_file_type(data: bytes) -> FileType | None:
     if data.startswith(b"\xff\xd8\xff"):
         return FileType.JPEG
     if data.startswith(b"PK\x03\x04"):
-        return FileType.DOCX if _is_word_document(data) else None
+        return FileType.DOCX if _word_parts(data) else None
     if b"\x00" in data:
         return None
     try:
@@ -177,18 +177,29 @@ def detect_file_type(data: bytes) -> FileType | None:
     return FileType.TEXT
 
 
+WORD_REQUIRED_PARTS = {"[Content_Types].xml", "word/document.xml"}
 WORD_MACRO_PARTS = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml)$|(^|/)activeX/", re.I)
 
 
-def _is_word_document(data: bytes) -> bool:
+@dataclass(frozen=True)
+class WordParts:
+    names: list[str]
+    content_types: bytes
+
+
+def _word_parts(data: bytes) -> WordParts | None:
+    """The part names and declared content types of a Word document; None if it is not one."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return False
-    return len(names) <= MAX_DOCX_PARTS and {"[Content_Types].xml", "word/document.xml"} <= set(
-        names
-    )
+            if len(names) > MAX_DOCX_PARTS or not WORD_REQUIRED_PARTS.issubset(names):
+                return None
+            types = archive.getinfo("[Content_Types].xml")
+            if types.file_size > MAX_CONTENT_TYPES_BYTES:
+                return None  # no real document needs this much; don't inflate it to find out
+            return WordParts(names, archive.read(types))
+    except Exception:  # a hostile archive fails in many ways; each means "not a Word document"
+        return None
 
 
 def _content_problem(detected: FileType, data: bytes) -> str | None:
@@ -202,13 +213,11 @@ def _content_problem(detected: FileType, data: bytes) -> str | None:
 
 
 def _has_macros(data: bytes) -> bool:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if any(WORD_MACRO_PARTS.search(name) for name in archive.namelist()):
-            return True
-        types = archive.getinfo("[Content_Types].xml")
-        if types.file_size > 1_000_000:
-            return True  # no real document needs this; don't inflate it to find out
-        return b"macroEnabled" in archive.read(types)
+    parts = _word_parts(data)
+    return parts is None or (
+        any(WORD_MACRO_PARTS.search(name) for name in parts.names)
+        or b"macroEnabled" in parts.content_types
+    )
 
 
 # Names and sizes -------------------------------------------------------------------------------

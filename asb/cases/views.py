@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from asb.auth.models import Agency, User
-from asb.cases import queries, services
+from asb.cases import assessments, queries, services
 from asb.cases.forms import (
     ActionForm,
     AssignForm,
@@ -16,8 +16,10 @@ from asb.cases.forms import (
     ReopenForm,
     ReviewForm,
     StatusForm,
+    risk_assessment_form,
 )
 from asb.cases.models import Case, CaseAction
+from asb.cases.risk import RiskLevel
 from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod, TimelineKind
 from asb.extensions import db
 from asb.forms import BaseForm
@@ -156,6 +158,8 @@ def show_case(case_id: int):
         shown_kinds=kinds,
         actions=queries.actions_for(case),
         assignment=services.current_assignment(case),
+        assessments=assessments.latest_assessments(case),
+        first_contact_overdue=assessments.first_contact_overdue(case),
         show_personal=can(_user(), Permission.VIEW_CASE_PERSONAL_DETAILS, case),
         today=queries.today(),
         note_form=NoteForm(formdata=None),
@@ -379,6 +383,10 @@ def complete_action(case_id: int, action_id: int):
 def review_case(case_id: int):
     case = _load_for_work(case_id)
     form = ReviewForm()
+    if request.method == "GET":
+        form.next_review_due.data = assessments.review_due_for(
+            case.risk_level or RiskLevel.STANDARD, queries.today()
+        )
     if form.validate_on_submit():
         try:
             services.record_review(
@@ -416,3 +424,33 @@ def link_incident(case_id: int):
                 flash(f"Incident {incident.reference} linked.", "success")
                 return redirect(url_for("cases.show_case", case_id=case.id))
     return render_template("cases/link_incident.html", form=form, case=case)
+
+
+@blueprint.route("/<int:case_id>/risk-assessment/<subject>", methods=["GET", "POST"])
+@login_required
+def assess_risk(case_id: int, subject: str):
+    if subject not in assessments.SUBJECTS:
+        abort(404)
+    case = _load_for_work(case_id)
+    authorize(Permission.VIEW_CASE_PERSONAL_DETAILS, case)
+    matrix = assessments.risk_matrix(subject)
+    form = risk_assessment_form(matrix)
+    if form.validate_on_submit():
+        answers = {question.id: field.data for question, field in form.question_fields()}
+        assessment = assessments.record_risk_assessment(
+            case, subject=subject, answers=answers, actor=_user()
+        )
+        db.session.commit()
+        flash(
+            f"Risk assessment saved: {assessment.level.label.lower()} risk "
+            f"(score {assessment.score}).",
+            "success",
+        )
+        return redirect(url_for("cases.show_case", case_id=case.id))
+    return render_template(
+        "cases/risk_assessment.html",
+        form=form,
+        case=case,
+        matrix=matrix,
+        subject_label=assessments.SUBJECTS[subject],
+    )
