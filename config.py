@@ -73,6 +73,8 @@ class Config:
         "ASB_MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
     )
 
+    # The address people use to reach asb, for links in emails sent outside a request.
+    ASB_BASE_URL = os.environ.get("ASB_BASE_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)

@@ -64,3 +64,28 @@ def seed_demo_command() -> None:
     for login in result.logins:
         click.echo(f"  {login.email:<44} {login.role:<26} {login.agency}")
     click.echo(f"  Password: {current_app.config['DEMO_PASSWORD']}")
+
+
+@cli.command("notify-overdue")
+def notify_overdue_command() -> None:
+    """Remind people of overdue reviews and actions (run daily; repeats are skipped)."""
+    from datetime import datetime
+
+    from flask import current_app
+
+    from asb.cases.services import notify_overdue_work
+    from asb.presentation import LONDON
+
+    # Links in reminders point at the service's public address.
+    with current_app.test_request_context(base_url=current_app.config["ASB_BASE_URL"]):
+        sent = notify_overdue_work(datetime.now(LONDON).date())
+        db.session.commit()
+    click.echo(f"Sent {sent} reminder{'s' if sent != 1 else ''}.")
+
+
+@cli.command("send-emails")
+def send_emails_command() -> None:
+    """Send queued emails through MAIL_SERVER (run every minute by cron or a timer)."""
+    from asb.notifications.services import send_pending_emails
+
+    click.echo(f"Tried {send_pending_emails()} queued emails.")

@@ -385,3 +385,57 @@ def team_members(agency: Agency) -> list[User]:
             .order_by(User.name)
         )
     )
+
+
+def notify_overdue_work(today: date) -> int:
+    """Tell case officers (or, for unpicked cases, the team's managers) of overdue reviews and
+    action owners of overdue actions; each reminder goes once a day. Returns how many went."""
+    from asb.notifications.models import Notification
+
+    sent = 0
+    start_of_day = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+
+    def already_told(user: User, message: str) -> bool:
+        return (
+            db.session.scalar(
+                db.select(Notification.id).where(
+                    Notification.user_id == user.id,
+                    Notification.message == message,
+                    Notification.created_at >= start_of_day,
+                )
+            )
+            is not None
+        )
+
+    overdue_cases = db.session.scalars(
+        db.select(Case).where(Case.status != CaseStatus.CLOSED, Case.review_due < today)
+    )
+    for case in overdue_cases:
+        message = f"The review of case {case.reference} is overdue"
+        recipients = [case.case_officer] if case.case_officer else _managers(case.assigned_agency)
+        for user in recipients:
+            if not already_told(user, message):
+                notify(user, message, _case_link(case))
+                sent += 1
+    overdue_actions = db.session.scalars(
+        db.select(CaseAction).where(CaseAction.state == ActionState.OPEN, CaseAction.due_on < today)
+    )
+    for action in overdue_actions:
+        message = f"Your action on case {action.case.reference} is overdue"
+        if action.owner.is_active and not already_told(action.owner, message):
+            notify(action.owner, message, _case_link(action.case))
+            sent += 1
+    db.session.flush()
+    return sent
+
+
+def _managers(agency: Agency) -> list[User]:
+    return list(
+        db.session.scalars(
+            db.select(User).where(
+                User.agency_id == agency.id,
+                User.role == Role.MANAGER,
+                User.is_active_account.is_(True),
+            )
+        )
+    )
