@@ -8,9 +8,10 @@ from datetime import date, datetime
 from sqlalchemy import Select, case, func, or_, select
 
 from asb.auth.models import User
-from asb.cases.models import Case, CaseAction, TimelineEntry
+from asb.cases.models import Case, CaseAction, CaseIncident, TimelineEntry
 from asb.cases.vocabulary import ActionState, CaseStatus, TimelineKind
 from asb.extensions import db
+from asb.incidents.models import Incident
 from asb.policy import visible_cases
 from asb.presentation import LONDON
 
@@ -138,4 +139,46 @@ def actions_for(case_: Case) -> list[CaseAction]:
             .where(CaseAction.case_id == case_.id)
             .order_by(CaseAction.state, CaseAction.due_on)
         )
+    )
+
+
+def cases_linking(incident: Incident, user: User) -> list[Case]:
+    """The cases this incident is linked to that the user may see."""
+    return list(
+        db.session.scalars(
+            select(Case)
+            .join(CaseIncident, CaseIncident.case_id == Case.id)
+            .where(CaseIncident.incident_id == incident.id, visible_cases(user))
+            .order_by(Case.id)
+        )
+    )
+
+
+@dataclass
+class CaseSummary:
+    my_open: int
+    my_overdue: int
+    team_unassigned: int
+    high_risk_open: int | None
+    overdue_reviews: int | None
+
+
+def case_summary(user: User) -> CaseSummary:
+    def count(query: Select) -> int:
+        return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+    now = today()
+    overdue = or_(Case.review_due < now, _overdue_action_exists())
+    mine = open_cases(user).where(Case.case_officer_id == user.id)
+    lead = user.is_asb_lead
+    return CaseSummary(
+        my_open=count(mine),
+        my_overdue=count(mine.where(overdue)),
+        team_unassigned=count(
+            open_cases(user).where(
+                Case.assigned_agency_id == user.agency_id, Case.case_officer_id.is_(None)
+            )
+        ),
+        high_risk_open=count(open_cases(user).where(Case.risk_level == "high")) if lead else None,
+        overdue_reviews=count(open_cases(user).where(Case.review_due < now)) if lead else None,
     )

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 
 from asb.audit.services import record_event
 from asb.auth.models import User
+from asb.cases import queries as case_queries
 from asb.extensions import db
 from asb.geo.services import geography
 from asb.incidents import queries, services
@@ -138,6 +139,7 @@ def show_incident(incident_id: int):
         incident=incident,
         show_personal=show_personal,
         history=history_entries(queries.incident_history(incident), show_personal),
+        linked_cases=case_queries.cases_linking(incident, user),
     )
 
 

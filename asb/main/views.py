@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from asb.cases import queries as case_queries
 from asb.extensions import db
 from asb.incidents import queries as incident_queries
 from asb.policy import Permission, can
@@ -21,7 +22,8 @@ def index():
     summary = (
         incident_queries.home_summary(user) if can(user, Permission.VIEW_INCIDENT_LOG) else None
     )
-    return render_template("main/index.html", summary=summary)
+    cases = case_queries.case_summary(user) if can(user, Permission.OPEN_CASE) else None
+    return render_template("main/index.html", summary=summary, cases=cases)
 
 
 @blueprint.get("/healthz")
