@@ -118,3 +118,14 @@ class ChoiceMessages:
         values = self.data if isinstance(self.data, list) else [self.data]
         if any(str(value) not in valid for value in values):
             raise ValidationError(f"Select {self.label.text.lower()} from the list")  # noqa: S608
+
+
+def whole_number(text: str | None) -> int | None:
+    """Read a whole number typed or sent as ASCII digits; anything else is None.
+
+    str.isdigit() alone accepts characters such as "²" that int() cannot read.
+    """
+    text = (text or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 12:
+        return int(text)
+    return None

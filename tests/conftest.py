@@ -9,13 +9,15 @@ from collections.abc import Iterator
 import flask_migrate
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from argon2 import PasswordHasher
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 
 from asb import create_app
+from asb.auth import passwords
 from asb.auth.models import Role, User
 from asb.extensions import db
-from tests.factories import UserFactory, agency
+from tests.factories import TEST_PASSWORD, UserFactory, agency
 
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 
@@ -100,6 +102,44 @@ def db_session(app: Flask) -> Iterator:
             engines[None] = engine
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_request_globals(app: Flask) -> Iterator[None]:
+    """Give each request its own g, as a server does.
+
+    Requests in a test reuse the app context that db_session keeps open, so without this
+    g (Flask-Login's current user, the CSP nonce) would carry over from one request, or one
+    client, to the next.
+    """
+
+    def clear(sender, **extra):
+        g.__dict__.clear()
+
+    request_started.connect(clear, app)
+    yield
+    request_started.disconnect(clear, app)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch) -> None:
+    """Hash with the cheapest Argon2 settings: the defaults take most of a second a time."""
+    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", fast)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", fast.hash("no account has this password"))
+
+
+@pytest.fixture
+def make_user(db_session):
+    """A saved user whose password (TEST_PASSWORD) is quick to check."""
+
+    def make(role=Role.OFFICER, agency_code="housing", **fields):
+        fields.setdefault("password_hash", passwords.hash_password(TEST_PASSWORD))
+        user = UserFactory(role=Role(role), agency=agency(agency_code), **fields)
+        db.session.commit()
+        return user
+
+    return make
 
 
 @pytest.fixture

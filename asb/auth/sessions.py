@@ -16,6 +16,7 @@ from flask_login import current_user, login_user, logout_user
 from asb.auth.models import User
 from asb.database import utcnow
 from asb.extensions import db, login_manager
+from asb.forms import whole_number
 
 _GENERATION = "asb_generation"
 _SIGNED_IN_AT = "asb_signed_in_at"
@@ -45,9 +46,10 @@ def end_all_sessions(user: User) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    number = whole_number(user_id)
+    if number is None:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, number)
     if user is None or not user.is_active:
         return None
     if session.get(_GENERATION) != user.session_generation:

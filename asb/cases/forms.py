@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from asb.auth.models import Agency, User
 from asb.cases.risk import RiskMatrix
 from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod
-from asb.forms import BaseForm, GovDateField
+from asb.forms import BaseForm, GovDateField, whole_number
 from asb.incidents.forms import ChoiceField, RadiosField
 from asb.presentation import LONDON
 
@@ -33,8 +33,7 @@ class VersionedForm(BaseForm):
     version = HiddenField()
 
     def expected_version(self) -> int | None:
-        value = self.version.data or ""
-        return int(value) if value.isdigit() else None
+        return whole_number(self.version.data)
 
 
 class OpenCaseForm(BaseForm):
@@ -86,7 +85,8 @@ class OpenCaseForm(BaseForm):
             raise ValidationError("Enter why the case is restricted")
 
     def incident_id_list(self) -> list[int]:
-        return [int(part) for part in (self.incident_ids.data or "").split(",") if part.isdigit()]
+        numbers = (whole_number(part) for part in (self.incident_ids.data or "").split(","))
+        return [number for number in numbers if number is not None]
 
 
 class AssignForm(VersionedForm):

@@ -22,7 +22,7 @@ from asb.cases.models import Case, CaseAction
 from asb.cases.risk import RiskLevel
 from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod, TimelineKind
 from asb.extensions import db
-from asb.forms import BaseForm
+from asb.forms import BaseForm, whole_number
 from asb.incidents import queries as incident_queries
 from asb.incidents.models import Incident
 from asb.policy import Permission, authorize, authorize_case_view, authorize_incident_view, can
@@ -91,7 +91,7 @@ def all_cases():
     args = request.args
     agency = args.get("agency", "")
     filters = queries.CaseFilters(
-        agency_id=int(agency) if agency.isdigit() else None,
+        agency_id=whole_number(agency),
         status=args.get("status") if args.get("status") in CaseStatus._value2member_map_ else None,
         risk_level=args.get("risk") or None,
         overdue_only=args.get("overdue") == "yes",

@@ -26,7 +26,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from asb.auth.models import Agency
-from asb.forms import BaseForm, ChoiceMessages, GovDateField, TimeField, combine_local
+from asb.forms import (
+    BaseForm,
+    ChoiceMessages,
+    GovDateField,
+    TimeField,
+    combine_local,
+    whole_number,
+)
 from asb.geo.services import geography
 from asb.incidents.models import Incident, LocalAsbType
 from asb.incidents.queries import IncidentFilters
@@ -339,7 +346,7 @@ class IncidentForm(BaseForm):
         value = self.households_affected.data
         if not value:
             return
-        if not value.isdigit():
+        if whole_number(value) is None:
             self.households_affected.errors.append(
                 "Households affected must be a whole number, like 2"
             )
@@ -366,9 +373,7 @@ class IncidentForm(BaseForm):
             "description": self.description.data,
             "reporting_channel": ReportingChannel(self.reporting_channel.data),
             "report_kind": ReportKind(self.report_kind.data),
-            "households_affected": int(self.households_affected.data)
-            if self.households_affected.data
-            else None,
+            "households_affected": whole_number(self.households_affected.data),
             "reporter_anonymous": self.reporter_anonymous.data == "anonymous",
             "reporter_name": (self.reporter_name.data or None) if named else None,
             "reporter_phone": (self.reporter_phone.data or None) if named else None,
@@ -513,12 +518,12 @@ class IncidentFilterForm(BaseForm):
             raise ValidationError("The end of the date range must be after its start")
 
     def page_number(self) -> int:
-        value = self.page.data or "1"
-        return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
+        number = whole_number(self.page.data)
+        return number if number is not None and 0 < number < 1_000_000 else 1
 
     def as_filters(self) -> IncidentFilters:
         def _int(value: str | None) -> int | None:
-            return int(value) if value and value.isdigit() else None
+            return whole_number(value)
 
         return IncidentFilters(
             agency_id=_int(self.agency.data),

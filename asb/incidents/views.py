@@ -22,6 +22,7 @@ from asb.audit.services import record_event
 from asb.auth.models import User
 from asb.cases import queries as case_queries
 from asb.extensions import db
+from asb.forms import whole_number
 from asb.geo.services import geography
 from asb.incidents import queries, services
 from asb.incidents.export import EXPORT_HEADER, export_row
@@ -160,7 +161,7 @@ def edit_incident(incident_id: int):
         form.fill_from(incident)
     elif form.validate_on_submit():
         try:
-            expected = int(form.version.data or 0)
+            expected = whole_number(form.version.data) or 0
             changes = services.update_incident(
                 incident, form.incident_fields(), actor=_user(), expected_version=expected
             )
