@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -232,6 +234,22 @@ def pick_up_case(case_id: int):
     return redirect(url_for("cases.show_case", case_id=case.id))
 
 
+def _apply_versioned_change(form, case: Case, change: Callable[[], None], done: Callable[[], str]):
+    """Run a change made against the version the officer saw; refuse it if the case moved on.
+
+    Returns the redirect after a saved change, or None to show the form again.
+    """
+    try:
+        change()
+    except services.StaleCaseError:
+        db.session.rollback()
+        form.version.errors.append(_stale_message(case))
+        return None
+    db.session.commit()
+    flash(done(), "success")
+    return redirect(url_for("cases.show_case", case_id=case.id))
+
+
 @blueprint.route("/<int:case_id>/status", methods=["GET", "POST"])
 @login_required
 def change_status(case_id: int):
@@ -242,20 +260,19 @@ def change_status(case_id: int):
     if request.method == "GET":
         form.version.data = str(case.version)
     if form.validate_on_submit():
-        try:
-            services.change_case_status(
+        saved = _apply_versioned_change(
+            form,
+            case,
+            lambda: services.change_case_status(
                 case,
                 CaseStatus(form.status.data),
                 actor=_user(),
                 expected_version=form.expected_version(),
-            )
-        except services.StaleCaseError:
-            db.session.rollback()
-            form.version.errors.append(_stale_message(case))
-        else:
-            db.session.commit()
-            flash(f"Case {case.reference} is now {case.status.label.lower()}.", "success")
-            return redirect(url_for("cases.show_case", case_id=case.id))
+            ),
+            lambda: f"Case {case.reference} is now {case.status.label.lower()}.",
+        )
+        if saved:
+            return saved
     return render_template("cases/status.html", form=form, case=case)
 
 
@@ -270,21 +287,20 @@ def close_case(case_id: int):
     if request.method == "GET":
         form.version.data = str(case.version)
     if form.validate_on_submit():
-        try:
-            services.close_case(
+        saved = _apply_versioned_change(
+            form,
+            case,
+            lambda: services.close_case(
                 case,
                 outcome=CaseOutcome(form.outcome.data),
                 closing_summary=form.closing_summary.data,
                 actor=_user(),
                 expected_version=form.expected_version(),
-            )
-        except services.StaleCaseError:
-            db.session.rollback()
-            form.version.errors.append(_stale_message(case))
-        else:
-            db.session.commit()
-            flash(f"Case {case.reference} closed.", "success")
-            return redirect(url_for("cases.show_case", case_id=case.id))
+            ),
+            lambda: f"Case {case.reference} closed.",
+        )
+        if saved:
+            return saved
     return render_template("cases/close.html", form=form, case=case)
 
 
@@ -298,20 +314,19 @@ def reopen_case(case_id: int):
     if request.method == "GET":
         form.version.data = str(case.version)
     if form.validate_on_submit():
-        try:
-            services.reopen_case(
+        saved = _apply_versioned_change(
+            form,
+            case,
+            lambda: services.reopen_case(
                 case,
                 reason=form.reason.data,
                 actor=_user(),
                 expected_version=form.expected_version(),
-            )
-        except services.StaleCaseError:
-            db.session.rollback()
-            form.version.errors.append(_stale_message(case))
-        else:
-            db.session.commit()
-            flash(f"Case {case.reference} reopened.", "success")
-            return redirect(url_for("cases.show_case", case_id=case.id))
+            ),
+            lambda: f"Case {case.reference} reopened.",
+        )
+        if saved:
+            return saved
     return render_template("cases/reopen.html", form=form, case=case)
 
 
