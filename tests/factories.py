@@ -10,6 +10,7 @@ from sqlalchemy import select
 from asb.auth.models import Agency, Role, User
 from asb.auth.passwords import hash_password
 from asb.extensions import db
+from asb.geo.services import geography
 from asb.incidents.models import Incident, LocalAsbType
 from asb.incidents.services import next_reference
 from asb.incidents.vocabulary import (
@@ -92,3 +93,11 @@ class IncidentFactory(BaseFactory):
     reporter_is_victim = True
     vulnerabilities = factory.LazyFunction(lambda: ["older-person"])
     recording_agency = factory.LazyFunction(lambda: agency("housing"))
+
+    @factory.post_generation
+    def grid_position(incident, create, extracted, **kwargs):
+        """Place the incident on the hotspot grid as recording it would (wards stay as given)."""
+        location = geography().locate(incident.latitude, incident.longitude)
+        incident.easting = location.easting
+        incident.northing = location.northing
+        incident.grid_cell = location.grid_cell

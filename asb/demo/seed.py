@@ -27,6 +27,7 @@ from asb.geo.services import BRITISH_NATIONAL_GRID, WGS84, geography
 from asb.incidents.models import Incident, IncidentChange, LocalAsbType
 from asb.incidents.services import (
     INCIDENT_PREFIX,
+    apply_location,
     change_status,
     next_reference,
     record_incident,
@@ -207,7 +208,7 @@ def load_police_uk(police: Agency) -> int:
     audit events that record_incident() writes.
     """
     records = _inside_area(read_police_uk_records())
-    wards = geography().wards_at(
+    locations = geography().locate_many(
         [record.latitude for record in records], [record.longitude for record in records]
     )
     first_new_month = _months_before(
@@ -223,12 +224,12 @@ def load_police_uk(police: Agency) -> int:
             status=IncidentStatus.NEW
             if record.month >= first_new_month
             else IncidentStatus.TRIAGED,
-            ward_code=ward.code if ward else None,
-            ward_name=ward.name if ward else None,
             **_police_uk_fields(record, police),
         )
-        for record, ward, reference in zip(records, wards, references, strict=True)
+        for record, reference in zip(records, references, strict=True)
     ]
+    for incident, location in zip(incidents, locations, strict=True):
+        apply_location(incident, location)
     db.session.add_all(
         IncidentChange(incident=incident, action="recorded", changes={}) for incident in incidents
     )

@@ -20,10 +20,41 @@ BRITISH_NATIONAL_GRID = "EPSG:27700"
 WGS84 = "EPSG:4326"
 
 
+# The stored hotspot grid: 100 m squares of the British National Grid, numbered from this
+# origin (south-west of the City) as row * GRID_COLUMNS + column.
+GRID_CELL_METRES = 100
+GRID_ORIGIN = (520_000, 170_000)
+GRID_COLUMNS = 1_000
+
+
 @dataclass(frozen=True)
 class Ward:
     code: str
     name: str
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a point falls: its ward, its grid position in metres and its hotspot grid cell."""
+
+    ward: Ward | None
+    easting: int
+    northing: int
+    grid_cell: int
+
+
+def grid_cell(easting: float, northing: float) -> int:
+    column = int((easting - GRID_ORIGIN[0]) // GRID_CELL_METRES)
+    row = int((northing - GRID_ORIGIN[1]) // GRID_CELL_METRES)
+    return row * GRID_COLUMNS + column
+
+
+def grid_cell_bounds(cell: int) -> tuple[float, float, float, float]:
+    """The cell's south-west and north-east corners, in metres on the British National Grid."""
+    row, column = divmod(cell, GRID_COLUMNS)
+    west = GRID_ORIGIN[0] + column * GRID_CELL_METRES
+    south = GRID_ORIGIN[1] + row * GRID_CELL_METRES
+    return west, south, west + GRID_CELL_METRES, south + GRID_CELL_METRES
 
 
 class Geography:
@@ -73,6 +104,18 @@ class Geography:
             Ward(code, name) if isinstance(code, str) else None
             for code, name in zip(joined["code"], joined["name"], strict=False)
         ]
+
+    def locate_many(self, latitudes, longitudes) -> list[Location]:
+        """Ward, grid position and grid cell of each point, vectorised."""
+        points = self._to_grid(latitudes, longitudes)
+        wards = self.wards_at(latitudes, longitudes)
+        return [
+            Location(ward, round(point.x), round(point.y), grid_cell(point.x, point.y))
+            for point, ward in zip(points, wards, strict=True)
+        ]
+
+    def locate(self, latitude: float, longitude: float) -> Location:
+        return self.locate_many([latitude], [longitude])[0]
 
     def ward_name(self, code: str) -> str | None:
         for ward in self.ward_list:

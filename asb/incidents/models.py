@@ -66,6 +66,7 @@ class Incident(db.Model):
         Index("ix_incidents_ward_occurred", "ward_code", "occurred_from"),
         Index("ix_incidents_category_occurred", "category", "occurred_from"),
         Index("ix_incidents_status_occurred", "status", "occurred_from"),
+        Index("ix_incidents_occurred_grid_cell", "occurred_from", "grid_cell"),
         UniqueConstraint("reference"),
     )
 
@@ -87,6 +88,11 @@ class Incident(db.Model):
     longitude: Mapped[float]
     ward_code: Mapped[str | None] = mapped_column(String(9))
     ward_name: Mapped[str | None] = mapped_column(String(80))
+    # British National Grid metres and the stored 100 m hotspot cell (asb.geo.services), so
+    # hotspot counts are a plain indexed GROUP BY rather than arithmetic on every row.
+    easting: Mapped[int | None]
+    northing: Mapped[int | None]
+    grid_cell: Mapped[int | None]
 
     qualifier: Mapped[Qualifier] = mapped_column(enum_type(Qualifier, "incident_qualifier"))
     category: Mapped[Category] = mapped_column(enum_type(Category, "incident_category"))

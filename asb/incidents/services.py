@@ -12,7 +12,7 @@ from asb.audit.services import record_event
 from asb.auth.models import Agency, User
 from asb.database import utcnow
 from asb.extensions import db
-from asb.geo.services import geography
+from asb.geo.services import Location, geography
 from asb.incidents.models import Incident, IncidentChange, LocalAsbType, ReferenceCounter
 from asb.incidents.vocabulary import IncidentSource, IncidentStatus
 
@@ -89,9 +89,15 @@ def _history_value(value: Any) -> Any:
 
 
 def _locate(incident: Incident) -> None:
-    ward = geography().ward_at(incident.latitude, incident.longitude)
-    incident.ward_code = ward.code if ward else None
-    incident.ward_name = ward.name if ward else None
+    apply_location(incident, geography().locate(incident.latitude, incident.longitude))
+
+
+def apply_location(incident: Incident, location: Location) -> None:
+    incident.ward_code = location.ward.code if location.ward else None
+    incident.ward_name = location.ward.name if location.ward else None
+    incident.easting = location.easting
+    incident.northing = location.northing
+    incident.grid_cell = location.grid_cell
 
 
 def record_incident(
