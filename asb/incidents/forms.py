@@ -504,6 +504,7 @@ class IncidentFilterForm(BaseForm):
         widget=GovSelect(),
     )
     page = StringField()
+    cell = StringField()  # a hotspot grid cell, when the map sends people here
 
     def __init__(self, *args, agencies, local_types, wards, **kwargs):
         super().__init__(*args, **kwargs)
@@ -535,6 +536,7 @@ class IncidentFilterForm(BaseForm):
             date_from=self.date_from.data,
             date_to=self.date_to.data,
             text=self.text.data or None,
+            grid_cell=whole_number(self.cell.data),
             sort=self.sort.data or "occurred",
             descending=(self.order.data or "desc") == "desc",
         )

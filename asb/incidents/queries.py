@@ -37,6 +37,7 @@ class IncidentFilters:
     date_from: date | None = None
     date_to: date | None = None
     text: str | None = None
+    grid_cell: int | None = None
     sort: str = "occurred"
     descending: bool = True
 
@@ -52,6 +53,7 @@ class IncidentFilters:
                 self.date_from,
                 self.date_to,
                 self.text,
+                self.grid_cell,
             ]
         )
 
@@ -106,6 +108,8 @@ def filtered_incidents(user: User, filters: IncidentFilters) -> Select:
         query = query.where(
             Incident.occurred_from < _start_of_day(filters.date_to + timedelta(days=1))
         )
+    if filters.grid_cell is not None:
+        query = query.where(Incident.grid_cell == filters.grid_cell)
     if filters.text:
         pattern = _like_pattern(filters.text)
         query = query.where(
