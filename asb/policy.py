@@ -12,11 +12,19 @@ from typing import NoReturn
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, and_, exists, false, or_, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
 from asb.audit.services import record_denial
 from asb.auth.models import Role, User
-from asb.cases.models import Case, CasePartner
+from asb.cases.models import (
+    Case,
+    CasePartner,
+    CasePerson,
+    CaseReviewApplication,
+    IncidentPerson,
+    Person,
+)
+from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import IncidentSource
 
@@ -42,6 +50,11 @@ class Permission(StrEnum):
     LOG_CASE_REVIEW = "log-case-review"
     MANAGE_CASE_REVIEWS = "manage-case-reviews"
     VIEW_INTERVENTION_DEADLINES = "view-intervention-deadlines"
+    VIEW_CASE_REVIEW = "view-case-review"
+    VIEW_CASE_REVIEW_APPLICANT = "view-case-review-applicant"
+    VIEW_PERSON = "view-person"
+    VIEW_PERSON_DETAILS = "view-person-details"
+    MERGE_PEOPLE = "merge-people"
     VIEW_OUTBOX = "view-outbox"
     MANAGE_USERS = "manage-users"
     MANAGE_REFERENCE_DATA = "manage-reference-data"
@@ -116,6 +129,85 @@ def _pick_up_case(user: User, case: Case) -> bool:
     )
 
 
+def _view_case_review(user: User, application: CaseReviewApplication) -> bool:
+    """The ASB lead; whoever logged it; its single point of contact; anyone who sees its case."""
+    if not _works_incidents(user):
+        return False
+    return (
+        user.is_asb_lead
+        or application.created_by_id == user.id
+        or application.spoc_id == user.id
+        or (application.case is not None and _view_case(user, application.case))
+    )
+
+
+def _view_case_review_applicant(user: User, application: CaseReviewApplication) -> bool:
+    return _view_case_review(user, application) and (
+        user.is_asb_lead
+        or application.created_by_id == user.id
+        or application.spoc_id == user.id
+        or (application.case is not None and _holds_case(user, application.case))
+    )
+
+
+def _person_records(person: Person) -> tuple[list[Case], list[Incident]]:
+    cases = db.session.scalars(
+        select(Case)
+        .join(CasePerson, CasePerson.case_id == Case.id)
+        .where(CasePerson.person_id == person.id)
+    ).all()
+    incidents = db.session.scalars(
+        select(Incident)
+        .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
+        .where(IncidentPerson.person_id == person.id)
+    ).all()
+    return list(cases), list(incidents)
+
+
+def _view_person(user: User, person: Person) -> bool:
+    """Knowing a person record exists: anyone who sees one of their cases or incidents."""
+    if not _works_incidents(user):
+        return False
+    if user.is_asb_lead:
+        return True
+    cases, incidents = _person_records(person)
+    return any(_view_case(user, case) for case in cases) or any(
+        _view_incident(user, incident) for incident in incidents
+    )
+
+
+def _view_person_details(user: User, person: Person) -> bool:
+    """A person's details follow their records': who sees one record's details, sees theirs.
+
+    The ASB lead sees every person; a record with no links is the lead's alone.
+    """
+    if not _works_incidents(user):
+        return False
+    if user.is_asb_lead:
+        return True
+    cases, incidents = _person_records(person)
+    return any(_holds_case(user, case) for case in cases) or any(
+        _view_personal_details(user, incident) for incident in incidents
+    )
+
+
+def _merge_people(user: User, pair: tuple[Person, Person]) -> bool:
+    """The ASB lead, or someone who sees the personal details of every record of both."""
+    if not _works_incidents(user):
+        return False
+    if user.is_asb_lead:
+        return True
+    for person in pair:
+        cases, incidents = _person_records(person)
+        if not (cases or incidents):
+            return False
+        if not all(_holds_case(user, case) for case in cases):
+            return False
+        if not all(_view_personal_details(user, incident) for incident in incidents):
+            return False
+    return True
+
+
 _GENERAL_RULES: dict[Permission, Callable[[User], bool]] = {
     Permission.VIEW_INCIDENT_LOG: _works_incidents,
     Permission.RECORD_INCIDENT: _works_incidents,
@@ -143,6 +235,11 @@ _RECORD_RULES: dict[Permission, Callable[[User, object], bool]] = {
     Permission.WORK_CASE: _holds_case,
     Permission.ASSIGN_CASE: _assign_case,
     Permission.PICK_UP_CASE: _pick_up_case,
+    Permission.VIEW_CASE_REVIEW: _view_case_review,
+    Permission.VIEW_CASE_REVIEW_APPLICANT: _view_case_review_applicant,
+    Permission.VIEW_PERSON: _view_person,
+    Permission.VIEW_PERSON_DETAILS: _view_person_details,
+    Permission.MERGE_PEOPLE: _merge_people,
 }
 
 
@@ -218,4 +315,17 @@ def visible_cases(user) -> ColumnElement[bool]:
     return or_(
         and_(Case.restricted.is_(False), involved),
         and_(Case.restricted.is_(True), Case.assigned_agency_id == user.agency_id),
+    )
+
+
+def visible_case_reviews(user) -> ColumnElement[bool]:
+    """The SQL form of VIEW_CASE_REVIEW, for lists."""
+    if not _is_signed_in(user) or not _works_incidents(user):
+        return false()
+    if user.is_asb_lead:
+        return true()
+    return or_(
+        CaseReviewApplication.created_by_id == user.id,
+        CaseReviewApplication.spoc_id == user.id,
+        CaseReviewApplication.case_id.in_(select(Case.id).where(visible_cases(user))),
     )

@@ -42,7 +42,10 @@ def set_security_headers(response: Response) -> Response:
     from flask import current_app
 
     headers = response.headers
-    headers["Content-Security-Policy"] = content_security_policy(current_app.config["MAP_TILE_URL"])
+    # A view may set a stricter policy of its own (downloads are sandboxed).
+    headers.setdefault(
+        "Content-Security-Policy", content_security_policy(current_app.config["MAP_TILE_URL"])
+    )
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
     headers["Referrer-Policy"] = "same-origin"

@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import current_app, has_app_context
 
+from asb.case_reviews.threshold import months_words
 from asb.cases.models import CaseReviewApplication
 from asb.cases.working_days import BankHolidayDataMissing, BankHolidays, add_working_days
 
@@ -43,6 +44,16 @@ class CaseReviewSettings:
     threshold_decision_days: int = 10
     meeting_days: int = 20
     response_days: int = 5
+
+    def describe_threshold(self) -> str:
+        required = self.qualifying_complaints
+        return (
+            f"{required} qualifying complaint{'' if required == 1 else 's'} about separate "
+            f"behaviour, each made within "
+            f"{months_words(self.complaint_within_months_of_behaviour)} of the behaviour, with "
+            f"the application made within "
+            f"{months_words(self.application_within_months_of_complaint)} of the complaint"
+        )
 
 
 def load_settings(path: Path | None = None) -> CaseReviewSettings:

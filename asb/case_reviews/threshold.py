@@ -30,7 +30,7 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _months_words(months: int) -> str:
+def months_words(months: int) -> str:
     words = {1: "one", 2: "two", 3: "three", 6: "six", 12: "twelve"}
     return f"{words.get(months, months)} month" + ("" if months == 1 else "s")
 
@@ -82,9 +82,9 @@ def check_threshold(
     if required < 1:
         raise ValueError(f"The threshold must be at least one complaint, not {required}")
     late = (
-        f"made more than {_months_words(complaint_within_months_of_behaviour)} after the behaviour"
+        f"made more than {months_words(complaint_within_months_of_behaviour)} after the behaviour"
     )
-    stale = f"made more than {_months_words(application_within_months)} before the application"
+    stale = f"made more than {months_words(application_within_months)} before the application"
     verdicts: list[ComplaintVerdict] = []
     first_counted: dict[str, int] = {}
     for number, complaint in enumerate(complaints, start=1):

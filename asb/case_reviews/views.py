@@ -1,3 +1,560 @@
-from flask import Blueprint
+"""ASB Case Review (Community Trigger) pages: log applications, run reviews, publish figures."""
 
-blueprint = Blueprint("case_reviews", __name__)
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from asb.auth.models import Agency, User
+from asb.case_reviews import queries, services
+from asb.case_reviews.deadlines import CaseReviewSettings, load_settings
+from asb.case_reviews.forms import (
+    AcknowledgeForm,
+    AppealForm,
+    AppealOutcomeForm,
+    ApplicationForm,
+    ComplaintForm,
+    LinkCaseForm,
+    MeetingForm,
+    RecommendationForm,
+    ResponseForm,
+    SpocForm,
+    ThresholdForm,
+    default_date,
+)
+from asb.case_reviews.vocabulary import ApplicationRoute
+from asb.cases.forms import OpenCaseForm
+from asb.cases.models import Case, CaseReviewApplication, CaseReviewComplaint
+from asb.cases.services import team_members
+from asb.cases.working_days import load_bank_holidays
+from asb.extensions import db
+from asb.forms import BaseForm
+from asb.incidents import queries as incident_queries
+from asb.incidents.export import safe_cell
+from asb.incidents.models import Incident
+from asb.policy import Permission, authorize, authorize_case_view, can, deny
+
+blueprint = Blueprint("case_reviews", __name__, url_prefix="/case-reviews")
+
+FIGURES_HEADER = [
+    "Period",
+    "From",
+    "To",
+    "Applications received",
+    "Threshold not met",
+    "Reviews carried out",
+    "Reviews resulting in recommendations",
+]
+EARLIEST_YEAR = 2014  # the 2014 Act created the ASB Case Review
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _summaries(
+    applications: list[CaseReviewApplication], settings: CaseReviewSettings | None = None
+) -> list[queries.ApplicationSummary]:
+    return queries.summarise(
+        applications,
+        today=queries.today(),
+        settings=settings or load_settings(),
+        holidays=load_bank_holidays(),
+    )
+
+
+@blueprint.app_template_global("case_review_summaries")
+def case_review_summaries(case: Case) -> list[queries.ApplicationSummary]:
+    """The applications about a case, for its page."""
+    return _summaries(queries.applications_for_case(case))
+
+
+def _find_incident(reference: str) -> Incident | None:
+    incident = db.session.scalar(
+        select(Incident).where(func.upper(Incident.reference) == reference.upper())
+    )
+    if incident is None or not can(_user(), Permission.VIEW_INCIDENT, incident):
+        return None
+    return incident
+
+
+def _load(application_id: int) -> CaseReviewApplication:
+    application = db.session.get(CaseReviewApplication, application_id)
+    if application is None:
+        abort(404)
+    authorize(Permission.VIEW_CASE_REVIEW, application)
+    return application
+
+
+def _load_for_managing(application_id: int) -> CaseReviewApplication:
+    application = _load(application_id)
+    authorize(Permission.MANAGE_CASE_REVIEWS, application)
+    return application
+
+
+def _show(application: CaseReviewApplication):
+    return redirect(url_for("case_reviews.show_application", application_id=application.id))
+
+
+def _refused(form: BaseForm, error: services.CaseReviewError, default_field: str) -> None:
+    db.session.rollback()
+    field = getattr(form, error.field or "", None) or getattr(form, default_field)
+    field.errors = [*field.errors, str(error)]
+
+
+def _save_step(
+    application: CaseReviewApplication,
+    form: BaseForm,
+    run: Callable[[], object],
+    message: str,
+    default_field: str,
+):
+    """Validate the form, take the step, commit and go back to the application.
+
+    Returns None when the form is to be shown again (first view, or with errors).
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        run()
+    except services.CaseReviewError as error:
+        _refused(form, error, default_field)
+        return None
+    db.session.commit()
+    flash(message, "success")
+    return _show(application)
+
+
+def _step_page(application: CaseReviewApplication, form: BaseForm, heading: str, **context):
+    template = context.pop("template", "case_reviews/step.html")
+    return render_template(template, form=form, application=application, heading=heading, **context)
+
+
+@blueprint.get("")
+@login_required
+def list_applications():
+    authorize(Permission.LOG_CASE_REVIEW)
+    user = _user()
+    summaries = _summaries(queries.applications_for(user))
+    return render_template(
+        "case_reviews/list.html",
+        summaries=summaries,
+        applicant_shown={
+            s.application.id
+            for s in summaries
+            if can(user, Permission.VIEW_CASE_REVIEW_APPLICANT, s.application)
+        },
+    )
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@login_required
+def new_application():
+    authorize(Permission.LOG_CASE_REVIEW)
+    form = ApplicationForm(find_incident=_find_incident)
+    case_id = request.args.get("case", "") if request.method == "GET" else form.case_id.data
+    case = None
+    if case_id:
+        case = db.session.get(Case, int(case_id)) if case_id.isdigit() else None
+        if case is None:
+            abort(404)
+        authorize_case_view(case)
+    if request.method == "GET":
+        form.case_id.data = str(case.id) if case else ""
+        form.received_on.data = queries.today()
+    if form.validate_on_submit():
+        complaints = [
+            services.CitedComplaint.from_incident(
+                incident, behaviour_key=services.incident_behaviour_key(group[0])
+            )
+            for group in form.cited
+            for incident in group
+        ]
+        try:
+            application = services.log_application(
+                applicant_name=form.applicant_name.data,
+                applicant_contact=form.applicant_contact.data,
+                on_behalf_of=form.on_behalf_of.data or None,
+                consent_confirmed=form.consent_confirmed.data == "yes",
+                route=ApplicationRoute(form.route.data),
+                received_on=form.received_on.data,
+                complaints=complaints,
+                actor=_user(),
+                case=case,
+            )
+        except services.CaseReviewError as error:
+            _refused(form, error, "incident_references")
+        else:
+            db.session.commit()
+            flash(f"ASB Case Review application {application.reference} logged.", "success")
+            return _show(application)
+    return render_template("case_reviews/new.html", form=form, case=case)
+
+
+@blueprint.get("/<int:application_id>")
+@login_required
+def show_application(application_id: int):
+    application = _load(application_id)
+    user = _user()
+    settings = load_settings()
+    (summary,) = _summaries([application], settings)
+    return render_template(
+        "case_reviews/show.html",
+        application=application,
+        summary=summary,
+        settings=settings,
+        threshold=queries.threshold_result(application, settings),
+        complaints=queries.ordered_complaints(application),
+        recommendations=queries.recommendations(application),
+        show_applicant=can(user, Permission.VIEW_CASE_REVIEW_APPLICANT, application),
+        may_manage=can(user, Permission.MANAGE_CASE_REVIEWS),
+        may_change_complaints=queries.can_change_complaints(user, application),
+        may_view_case=application.case is not None
+        and can(user, Permission.VIEW_CASE, application.case),
+        route_label=_route_label(application.route),
+        action_form=BaseForm(),
+    )
+
+
+def _route_label(route: str) -> str:
+    return ApplicationRoute(route).label if route in ApplicationRoute._value2member_map_ else route
+
+
+@blueprint.route("/<int:application_id>/complaints", methods=["GET", "POST"])
+@login_required
+def add_complaint(application_id: int):
+    application = _load(application_id)
+    if not queries.can_change_complaints(_user(), application):
+        deny(Permission.MANAGE_CASE_REVIEWS, application)
+    form = ComplaintForm(
+        agencies=incident_queries.active_agencies(),
+        complaints=queries.ordered_complaints(application),
+        find_incident=_find_incident,
+    )
+
+    def run():
+        agency = form.chosen_agency()
+        key = form.same_behaviour_key()
+        if form.incident is not None:
+            cited = services.CitedComplaint.from_incident(
+                form.incident,
+                behaviour_on=form.behaviour_on.data,
+                complained_on=form.complained_on.data,
+                behaviour_key=key,
+            )
+            cited.agency = agency or cited.agency
+            cited.description = form.description.data or None
+        else:
+            cited = services.CitedComplaint(
+                behaviour_on=form.behaviour_on.data,
+                complained_on=form.complained_on.data,
+                agency=agency,
+                description=form.description.data or None,
+                behaviour_key=key,
+            )
+        services.add_complaint(application, cited, actor=_user())
+
+    return _save_step(application, form, run, "Complaint added.", "reference") or _step_page(
+        application, form, "Add a complaint the application cites"
+    )
+
+
+@blueprint.post("/<int:application_id>/complaints/<int:complaint_id>/remove")
+@login_required
+def remove_complaint(application_id: int, complaint_id: int):
+    application = _load(application_id)
+    if not queries.can_change_complaints(_user(), application):
+        deny(Permission.MANAGE_CASE_REVIEWS, application)
+    complaint = db.session.get(CaseReviewComplaint, complaint_id)
+    if complaint is None or complaint.application_id != application.id:
+        abort(404)
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_complaint(complaint, actor=_user())
+    except services.CaseReviewError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash("Complaint removed.", "success")
+    return _show(application)
+
+
+@blueprint.route("/<int:application_id>/acknowledge", methods=["GET", "POST"])
+@login_required
+def acknowledge(application_id: int):
+    application = _load_for_managing(application_id)
+    form = AcknowledgeForm()
+    if request.method == "GET":
+        default_date(form)
+    return _save_step(
+        application,
+        form,
+        lambda: services.acknowledge(application, on=form.on.data, actor=_user()),
+        "Acknowledgement recorded.",
+        "on",
+    ) or _step_page(application, form, "Record the acknowledgement")
+
+
+@blueprint.route("/<int:application_id>/spoc", methods=["GET", "POST"])
+@login_required
+def appoint_spoc(application_id: int):
+    application = _load_for_managing(application_id)
+    form = SpocForm(officers=queries.possible_spocs())
+    if request.method == "GET":
+        form.spoc.data = str(application.spoc_id or "")
+    return _save_step(
+        application,
+        form,
+        lambda: services.appoint_spoc(application, form.chosen_spoc(), actor=_user()),
+        "Single point of contact appointed.",
+        "spoc",
+    ) or _step_page(application, form, "Appoint the single point of contact")
+
+
+@blueprint.route("/<int:application_id>/threshold", methods=["GET", "POST"])
+@login_required
+def decide_threshold(application_id: int):
+    application = _load_for_managing(application_id)
+    settings = load_settings()
+    counted = queries.threshold_result(application, settings)
+    form = ThresholdForm(counted_met=counted.met)
+    if request.method == "GET":
+        default_date(form)
+        form.met.data = "yes" if counted.met else "no"
+    return _save_step(
+        application,
+        form,
+        lambda: services.decide_threshold(
+            application,
+            met=form.met.data == "yes",
+            decided_on=form.on.data,
+            notes=form.notes.data,
+            settings=settings,
+            actor=_user(),
+        ),
+        "Threshold decision recorded.",
+        "notes",
+    ) or _step_page(
+        application,
+        form,
+        "Decide whether the threshold is met",
+        template="case_reviews/threshold.html",
+        settings=settings,
+        threshold=counted,
+        complaints=queries.ordered_complaints(application),
+    )
+
+
+@blueprint.route("/<int:application_id>/link-case", methods=["GET", "POST"])
+@login_required
+def link_case(application_id: int):
+    application = _load_for_managing(application_id)
+    form = LinkCaseForm()
+
+    def run():
+        case = db.session.scalar(
+            select(Case).where(func.upper(Case.reference) == form.reference.data.upper())
+        )
+        if case is None or not can(_user(), Permission.VIEW_CASE, case):
+            raise services.CaseReviewError("No case you can see has this reference", "reference")
+        services.link_case(application, case, actor=_user())
+
+    return _save_step(
+        application, form, run, "Application linked to the case.", "reference"
+    ) or _step_page(application, form, "Link the application to a case")
+
+
+@blueprint.route("/<int:application_id>/open-case", methods=["GET", "POST"])
+@login_required
+def open_case(application_id: int):
+    application = _load_for_managing(application_id)
+    authorize(Permission.OPEN_CASE)
+    form = OpenCaseForm(agencies=incident_queries.active_agencies(internal_only=True))
+    if request.method == "GET":
+        form.title.data = f"ASB Case Review {application.reference}"
+        form.lead_agency.data = str(_user().agency_id)
+        form.restricted.data = "no"
+    return _save_step(
+        application,
+        form,
+        lambda: services.open_case_for(
+            application,
+            title=form.title.data,
+            summary=form.summary.data,
+            lead_agency=form.chosen_agency(),
+            restricted=form.restricted.data == "yes",
+            restriction_reason=form.restriction_reason.data or None,
+            actor=_user(),
+        ),
+        "Case opened for the review.",
+        "title",
+    ) or _step_page(
+        application, form, "Open a case for the review", template="case_reviews/open_case.html"
+    )
+
+
+@blueprint.route("/<int:application_id>/meeting", methods=["GET", "POST"])
+@login_required
+def record_meeting(application_id: int):
+    application = _load_for_managing(application_id)
+    form = MeetingForm()
+    if request.method == "GET":
+        form.on.data = application.meeting_on
+        form.victim_view.data = application.victim_view
+        default_date(form)
+    return _save_step(
+        application,
+        form,
+        lambda: services.record_meeting(
+            application,
+            meeting_on=form.on.data,
+            victim_view=form.victim_view.data,
+            actor=_user(),
+        ),
+        "Review meeting recorded.",
+        "on",
+    ) or _step_page(application, form, "Record the review meeting")
+
+
+@blueprint.route("/<int:application_id>/recommendations", methods=["GET", "POST"])
+@login_required
+def add_recommendation(application_id: int):
+    application = _load_for_managing(application_id)
+    if application.case is None:
+        flash("Link the application to a case, or open one, before recording recommendations.")
+        return _show(application)
+    owners = {
+        member.id: member
+        for agency_id in sorted(application.case.involved_agency_ids)
+        for member in team_members(db.session.get(Agency, agency_id))
+    }
+    owners.setdefault(_user().id, _user())
+    form = RecommendationForm(owners=list(owners.values()))
+    return _save_step(
+        application,
+        form,
+        lambda: services.add_recommendation(
+            application,
+            description=form.description.data,
+            owner=form.chosen_owner(),
+            due_on=form.due_on.data,
+            actor=_user(),
+        ),
+        "Recommendation added as an action on the case.",
+        "description",
+    ) or _step_page(
+        application,
+        form,
+        "Add a recommendation",
+        recommendations=queries.recommendations(application),
+    )
+
+
+@blueprint.route("/<int:application_id>/response", methods=["GET", "POST"])
+@login_required
+def record_response(application_id: int):
+    application = _load_for_managing(application_id)
+    form = ResponseForm()
+    if request.method == "GET":
+        default_date(form)
+    return _save_step(
+        application,
+        form,
+        lambda: services.record_response(application, sent_on=form.on.data, actor=_user()),
+        "Response to the applicant recorded.",
+        "on",
+    ) or _step_page(application, form, "Record the response to the applicant")
+
+
+@blueprint.route("/<int:application_id>/appeal", methods=["GET", "POST"])
+@login_required
+def record_appeal(application_id: int):
+    application = _load_for_managing(application_id)
+    form = AppealForm()
+    if request.method == "GET":
+        default_date(form)
+    return _save_step(
+        application,
+        form,
+        lambda: services.record_appeal(application, received_on=form.on.data, actor=_user()),
+        "Appeal recorded.",
+        "on",
+    ) or _step_page(application, form, "Record an appeal")
+
+
+@blueprint.route("/<int:application_id>/appeal-outcome", methods=["GET", "POST"])
+@login_required
+def record_appeal_outcome(application_id: int):
+    application = _load_for_managing(application_id)
+    form = AppealOutcomeForm()
+    return _save_step(
+        application,
+        form,
+        lambda: services.record_appeal_outcome(
+            application, outcome=form.outcome.data, actor=_user()
+        ),
+        "Outcome of the appeal recorded.",
+        "outcome",
+    ) or _step_page(application, form, "Record the outcome of the appeal")
+
+
+def _figures_request() -> tuple[queries.Figures, queries.YearBasis, int, int]:
+    """The figures asked for: ?year=2026&basis=financial (the default) or basis=calendar."""
+    basis_value = request.args.get("basis", queries.YearBasis.FINANCIAL.value)
+    if basis_value not in queries.YearBasis._value2member_map_:
+        basis_value = queries.YearBasis.FINANCIAL.value
+    basis = queries.YearBasis(basis_value)
+    latest = queries.current_year(basis, queries.today())
+    year_text = request.args.get("year", "")
+    year = int(year_text) if year_text.isdigit() else latest
+    if not EARLIEST_YEAR <= year <= latest:
+        year = latest
+    return queries.figures(queries.period_for(year, basis)), basis, year, latest
+
+
+@blueprint.get("/figures")
+@login_required
+def figures():
+    authorize(Permission.MANAGE_CASE_REVIEWS)
+    counted, basis, year, latest = _figures_request()
+    return render_template(
+        "case_reviews/figures.html",
+        figures=counted,
+        basis=basis,
+        year=year,
+        years=range(latest, EARLIEST_YEAR - 1, -1),
+        bases=queries.YearBasis,
+    )
+
+
+@blueprint.get("/figures.csv")
+@login_required
+def figures_csv():
+    authorize(Permission.MANAGE_CASE_REVIEWS)
+    counted, basis, year, _ = _figures_request()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(FIGURES_HEADER)
+    writer.writerow(
+        [
+            safe_cell(counted.period.label),
+            counted.period.start.isoformat(),
+            counted.period.end.isoformat(),
+            counted.applications,
+            counted.threshold_not_met,
+            counted.reviews_held,
+            counted.reviews_with_recommendations,
+        ]
+    )
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="asb-case-review-figures-{basis.value}-{year}.csv"'
+    )
+    return response

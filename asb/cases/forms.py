@@ -117,7 +117,7 @@ class AssignForm(VersionedForm):
 
     def validate_officer(self, field):
         officer = self._officers.get(field.data or "")
-        if officer is not None and self.agency.data and officer.agency_id != int(self.agency.data):
+        if officer is not None and officer.agency_id != whole_number(self.agency.data):
             raise ValidationError(f"{officer.name} is not in the team you selected")
 
 

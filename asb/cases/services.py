@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app, url_for
@@ -31,12 +31,20 @@ from asb.incidents.services import change_status as change_incident_status
 from asb.incidents.services import next_reference
 from asb.incidents.vocabulary import IncidentStatus
 from asb.notifications.services import notify
+from asb.presentation import LONDON
 
 CASE_PREFIX = "ASB-C"
 
 
 class CaseWorkflowError(Exception):
-    """A change the corporate process does not allow; the message says why."""
+    """A change the corporate process does not allow; the message says why.
+
+    `field` names the form field the message belongs to, where there is one.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class StaleCaseError(Exception):
@@ -100,6 +108,9 @@ def open_case(
     db.session.add(case)
     db.session.flush()
     db.session.add(Assignment(case_id=case.id, agency_id=lead_agency.id, assigned_by_id=actor.id))
+    if actor.agency_id != lead_agency.id and not actor.is_asb_lead:
+        # The agency that opened the case for another stays on it as a partner.
+        case.partners.append(CasePartner(agency_id=actor.agency_id, added_by_id=actor.id))
     add_timeline(case, TimelineKind.OPENED, f"Case opened by {actor.name}", actor=actor)
     for incident in incidents:
         link_incident(case, incident, actor=actor)
@@ -156,13 +167,14 @@ def assign_case(
 ) -> None:
     """Give the case to a team and, optionally, one of its officers.
 
-    A reassignment (moving it away from a team or officer who had it) needs a reason.
+    Moving the case away from an officer who had it needs a reason; placing it in a team's
+    queue for the first time does not.
     """
     check_version(case, expected_version)
     if officer is not None and officer.agency_id != agency.id:
-        raise CaseWorkflowError(f"{officer.name} is not in {agency.name}")
+        raise CaseWorkflowError(f"{officer.name} is not in {agency.name}", field="officer")
     if officer is not None and not (officer.is_active and officer.role.works_cases):
-        raise CaseWorkflowError(f"{officer.name} cannot take cases")
+        raise CaseWorkflowError(f"{officer.name} cannot take cases", field="officer")
     if not case.status.is_open:
         raise CaseWorkflowError("Reopen the case before assigning it")
     previous = current_assignment(case)
@@ -174,7 +186,7 @@ def assign_case(
         raise CaseWorkflowError("The case is already assigned there")
     is_reassignment = previous is not None and previous.officer_id is not None
     if is_reassignment and not reason:
-        raise CaseWorkflowError("Enter why the case is being reassigned")
+        raise CaseWorkflowError("Enter why the case is being reassigned", field="reason")
     now = utcnow()
     if previous is not None:
         previous.ended_at = now
@@ -393,7 +405,7 @@ def notify_overdue_work(today: date) -> int:
     from asb.notifications.models import Notification
 
     sent = 0
-    start_of_day = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    start_of_day = datetime.combine(today, time(0, 0), tzinfo=LONDON)  # today in London
 
     def already_told(user: User, message: str) -> bool:
         return (
@@ -412,7 +424,8 @@ def notify_overdue_work(today: date) -> int:
     )
     for case in overdue_cases:
         message = f"The review of case {case.reference} is overdue"
-        recipients = [case.case_officer] if case.case_officer else _managers(case.assigned_agency)
+        officer = case.case_officer
+        recipients = [officer] if officer and officer.is_active else _managers(case.assigned_agency)
         for user in recipients:
             if not already_told(user, message):
                 notify(user, message, _case_link(case))

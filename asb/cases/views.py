@@ -27,6 +27,7 @@ from asb.extensions import db
 from asb.forms import BaseForm, whole_number
 from asb.incidents import queries as incident_queries
 from asb.incidents.models import Incident
+from asb.people.queries import repeat_flag_for_case
 from asb.policy import Permission, authorize, authorize_case_view, authorize_incident_view, can
 
 blueprint = Blueprint("cases", __name__, url_prefix="/cases")
@@ -95,7 +96,7 @@ def all_cases():
     filters = queries.CaseFilters(
         agency_id=whole_number(agency),
         status=args.get("status") if args.get("status") in CaseStatus._value2member_map_ else None,
-        risk_level=args.get("risk") or None,
+        risk_level=args.get("risk") if args.get("risk") in RiskLevel._value2member_map_ else None,
         overdue_only=args.get("overdue") == "yes",
         text=(args.get("text") or "").strip()[:100] or None,
     )
@@ -153,6 +154,7 @@ def show_case(case_id: int):
         for kind in request.args.getlist("show")
         if kind in TimelineKind._value2member_map_
     ]
+    show_personal = can(_user(), Permission.VIEW_CASE_PERSONAL_DETAILS, case)
     return render_template(
         "cases/show.html",
         case=case,
@@ -162,7 +164,8 @@ def show_case(case_id: int):
         assignment=services.current_assignment(case),
         assessments=assessments.latest_assessments(case),
         first_contact_overdue=assessments.first_contact_overdue(case),
-        show_personal=can(_user(), Permission.VIEW_CASE_PERSONAL_DETAILS, case),
+        show_personal=show_personal,
+        flag=repeat_flag_for_case(case) if show_personal else None,
         today=queries.today(),
         note_form=NoteForm(formdata=None),
         action_form=BaseForm(),
@@ -199,7 +202,7 @@ def assign_case(case_id: int):
             form.version.errors.append(_stale_message(case))
         except services.CaseWorkflowError as error:
             db.session.rollback()
-            (form.reason if "reason" in str(error) else form.officer).errors.append(str(error))
+            (form.reason if error.field == "reason" else form.officer).errors.append(str(error))
         else:
             db.session.commit()
             flash(f"Case {case.reference} assigned.", "success")

@@ -30,6 +30,7 @@ from asb.incidents.forms import IncidentFilterForm, IncidentForm, StatusForm
 from asb.incidents.models import Incident
 from asb.incidents.presenters import history_entries
 from asb.incidents.vocabulary import IncidentStatus
+from asb.people.queries import case_review_prompt, repeat_flag_for_incident
 from asb.policy import Permission, authorize, authorize_incident_view, can
 
 blueprint = Blueprint("incidents", __name__, url_prefix="/incidents")
@@ -141,6 +142,8 @@ def show_incident(incident_id: int):
         show_personal=show_personal,
         history=history_entries(queries.incident_history(incident), show_personal),
         linked_cases=case_queries.cases_linking(incident, user),
+        flag=repeat_flag_for_incident(incident) if show_personal else None,
+        repeat=case_review_prompt(incident) if show_personal else None,
     )
 
 

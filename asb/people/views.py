@@ -1,3 +1,244 @@
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from asb.audit.services import record_event
+from asb.auth.models import User
+from asb.cases.models import Case, CaseIncident, Person
+from asb.cases.vocabulary import PersonRole
+from asb.extensions import db
+from asb.incidents.models import Incident
+from asb.people import queries, services, victimisation
+from asb.people.forms import CHOOSE_MATCH, NEW_PERSON, ExplanationForm, MergeForm, PersonForm
+from asb.people.vocabulary import ExplanationMethod
+from asb.policy import (
+    Permission,
+    authorize,
+    authorize_case_view,
+    authorize_incident_view,
+    can,
+    deny,
+)
 
 blueprint = Blueprint("people", __name__)
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+@blueprint.app_template_global()
+def people_section(case: Case) -> queries.CasePeopleSection:
+    """The case page's people section, as the signed-in user may see it."""
+    return queries.case_people_section(case, _user())
+
+
+def _get_or_404(model, record_id: int):
+    record = db.session.get(model, record_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+def _load_person(person_id: int) -> Person:
+    """Load a person the user may see in full: 404 if they see none of the person's records."""
+    person = _get_or_404(Person, person_id)
+    user = _user()
+    if not can(user, Permission.VIEW_PERSON_DETAILS, person):
+        deny(
+            Permission.VIEW_PERSON_DETAILS,
+            person,
+            hide_existence=not can(user, Permission.VIEW_PERSON, person),
+        )
+    return person
+
+
+@blueprint.route("/cases/<int:case_id>/people/new", methods=["GET", "POST"])
+@login_required
+def add_person(case_id: int):
+    case = _get_or_404(Case, case_id)
+    authorize_case_view(case)
+    authorize(Permission.WORK_CASE, case)
+    authorize(Permission.VIEW_CASE_PERSONAL_DETAILS, case)
+    user = _user()
+    if not case.status.is_open:
+        flash("Reopen the case before adding people to it.")
+        return redirect(url_for("cases.show_case", case_id=case.id))
+    form = PersonForm()
+    draft = _draft(case, form)
+    if request.method == "GET":
+        form.role.data = request.args.get("role") or (draft.role.value if draft else None)
+        if draft is not None:
+            form.name.data = draft.name
+            form.address.data = draft.address or ""
+            form.phone.data = draft.phone or ""
+            form.email.data = draft.email or ""
+    matches = []
+    if request.method == "POST":
+        matches = [
+            person
+            for person in queries.find_matching_people(
+                name=form.name.data or "",
+                date_of_birth=form.date_of_birth.data,
+                address=form.address.data,
+            )
+            if can(user, Permission.VIEW_PERSON_DETAILS, person)
+        ]
+        form.offer_matches(matches)
+        if not matches:
+            form.existing_person.data = None
+    if form.validate_on_submit():
+        if matches and not form.existing_person.data:
+            if form.matches_shown.data == "yes":
+                form.existing_person.errors.append(CHOOSE_MATCH)
+            return _render_person_form(form, case, draft)
+        try:
+            link = services.add_person_to_case(
+                case,
+                role=PersonRole(form.role.data),
+                actor=user,
+                person=form.chosen_person() if form.existing_person.data != NEW_PERSON else None,
+                incident=draft.incident if draft else None,
+                incident_roles=draft.incident_roles if draft else (),
+                **form.details(),
+            )
+        except services.PeopleError as error:
+            db.session.rollback()
+            form.existing_person.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{link.person.name} added to the case as {link.role.label.lower()}.", "success")
+            return redirect(url_for("cases.show_case", case_id=case.id, _anchor="people"))
+    return _render_person_form(form, case, draft)
+
+
+def _draft(case: Case, form: PersonForm) -> queries.PersonDraft | None:
+    """The person named on one of the case's incidents that the form starts from, if any."""
+    incident_id = request.args.get("incident") or form.incident_id.data or ""
+    named_as = request.args.get("named") or form.named_as.data or ""
+    if not incident_id.isdigit():
+        return None
+    incident = db.session.get(Incident, int(incident_id))
+    linked = incident is not None and db.session.get(CaseIncident, (case.id, incident.id))
+    if not linked or not can(_user(), Permission.VIEW_PERSONAL_DETAILS, incident):
+        return None
+    draft = queries.draft_from_incident(incident, named_as)
+    if draft is not None:
+        form.incident_id.data = str(incident.id)
+        form.named_as.data = draft.named_as
+    return draft
+
+
+def _render_person_form(form: PersonForm, case: Case, draft):
+    return render_template("people/add.html", form=form, case=case, draft=draft)
+
+
+@blueprint.get("/people/<int:person_id>")
+@login_required
+def show_person(person_id: int):
+    person = _get_or_404(Person, person_id)
+    if person.merged_into_id is not None:
+        return redirect(url_for("people.show_person", person_id=services.current_record(person).id))
+    person = _load_person(person_id)
+    user = _user()
+    record_event("person.viewed", actor=user, obj=person)
+    db.session.commit()
+    duplicates = [
+        candidate
+        for candidate in queries.find_duplicates(person)
+        if can(user, Permission.VIEW_PERSON_DETAILS, candidate)
+    ]
+    return render_template(
+        "people/show.html",
+        person=person,
+        # A person's part in a case or incident is personal data: listed only where the user
+        # may see that record's personal details.
+        case_links=[
+            link
+            for link in queries.case_links(person)
+            if can(user, Permission.VIEW_CASE_PERSONAL_DETAILS, link.case)
+        ],
+        incident_links=[
+            link
+            for link in queries.incident_links(person)
+            if can(user, Permission.VIEW_PERSONAL_DETAILS, link.incident)
+        ],
+        duplicates=[
+            (candidate, can(user, Permission.MERGE_PEOPLE, (person, candidate)))
+            for candidate in duplicates
+        ],
+        flag=victimisation.repeat_flags_for_people([person]).get(person.id),
+    )
+
+
+@blueprint.route("/people/<int:person_id>/merge", methods=["GET", "POST"])
+@login_required
+def merge_person(person_id: int):
+    keep = _load_person(person_id)
+    if keep.merged_into_id is not None:
+        abort(404)
+    form = MergeForm()
+    raw = form.duplicate_id.data if request.method == "POST" else request.args.get("duplicate_id")
+    if not (raw or "").isdigit():
+        abort(404)
+    duplicate = _load_person(int(raw))
+    if duplicate.merged_into_id is not None or duplicate.id == keep.id:
+        abort(404)
+    if not can(_user(), Permission.MERGE_PEOPLE, (keep, duplicate)):
+        deny(Permission.MERGE_PEOPLE, duplicate)
+    if request.method == "GET":
+        form.duplicate_id.data = str(duplicate.id)
+    if form.validate_on_submit():
+        services.merge_people(keep, duplicate, actor=_user())
+        db.session.commit()
+        flash(f"The two records of {keep.name} are now one.", "success")
+        return redirect(url_for("people.show_person", person_id=keep.id))
+    return render_template(
+        "people/merge.html",
+        form=form,
+        keep=keep,
+        duplicate=duplicate,
+        keep_links=(queries.case_links(keep), queries.incident_links(keep)),
+        duplicate_links=(queries.case_links(duplicate), queries.incident_links(duplicate)),
+    )
+
+
+@blueprint.get("/repeat-victims")
+@login_required
+def repeat_victims():
+    authorize(Permission.VIEW_REPEAT_VICTIMS)
+    threshold, days = victimisation.repeat_settings()
+    victims = victimisation.repeat_victims()
+    return render_template(
+        "people/repeat_victims.html",
+        people=[victim for victim in victims if victim.person is not None],
+        addresses=[victim for victim in victims if victim.person is None],
+        threshold=threshold,
+        window=victimisation.window_words(days),
+    )
+
+
+@blueprint.route("/incidents/<int:incident_id>/case-review-explained", methods=["GET", "POST"])
+@login_required
+def record_case_review_explained(incident_id: int):
+    incident = _get_or_404(Incident, incident_id)
+    authorize_incident_view(incident)
+    authorize(Permission.VIEW_PERSONAL_DETAILS, incident)
+    form = ExplanationForm()
+    if form.validate_on_submit():
+        services.record_case_review_explained(
+            incident,
+            how=ExplanationMethod(form.how.data),
+            actor=_user(),
+            person=victimisation.victim_person(incident),
+        )
+        db.session.commit()
+        flash("Recorded that the ASB Case Review was explained to the victim.", "success")
+        return redirect(url_for("incidents.show_incident", incident_id=incident.id))
+    return render_template(
+        "people/case_review_explained.html",
+        form=form,
+        incident=incident,
+        prompt=victimisation.case_review_prompt(incident),
+    )

@@ -1,0 +1,191 @@
+"""Reading ASB Case Reviews: who sees which, their threshold and deadlines, the yearly figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import case as sql_case
+
+from asb.auth.models import Agency, Role, User
+from asb.case_reviews.deadlines import CaseReviewSettings, Deadline, deadlines, next_deadline
+from asb.case_reviews.threshold import ComplaintInput, ThresholdResult, check_threshold
+from asb.case_reviews.vocabulary import ReviewStage
+from asb.cases.models import Case, CaseAction, CaseReviewApplication, CaseReviewComplaint
+from asb.cases.working_days import BankHolidays
+from asb.enums import LabelledEnum
+from asb.extensions import db
+from asb.policy import Permission, can, visible_case_reviews
+from asb.presentation import LONDON
+
+
+def today() -> date:
+    return datetime.now(LONDON).date()
+
+
+# Who may see an application. These rules belong in asb/policy.py as VIEW_CASE_REVIEW (see
+# the hand-over notes); they are written in terms of its permissions so they follow them.
+def can_change_complaints(user: User, application: CaseReviewApplication) -> bool:
+    return can(user, Permission.MANAGE_CASE_REVIEWS) or (
+        can(user, Permission.LOG_CASE_REVIEW) and application.created_by_id == user.id
+    )
+
+
+def applications_for(user: User) -> list[CaseReviewApplication]:
+    return list(
+        db.session.scalars(
+            select(CaseReviewApplication)
+            .where(visible_case_reviews(user))
+            .order_by(CaseReviewApplication.received_on.desc(), CaseReviewApplication.id.desc())
+            .limit(500)
+        )
+    )
+
+
+def applications_for_case(case: Case) -> list[CaseReviewApplication]:
+    return list(
+        db.session.scalars(
+            select(CaseReviewApplication)
+            .where(CaseReviewApplication.case_id == case.id)
+            .order_by(CaseReviewApplication.received_on.desc(), CaseReviewApplication.id.desc())
+        )
+    )
+
+
+def ordered_complaints(application: CaseReviewApplication) -> list[CaseReviewComplaint]:
+    """The complaints in the order the threshold numbers them: when made, then when logged."""
+    return sorted(application.complaints, key=lambda c: (c.complained_on, c.id or 0))
+
+
+def threshold_result(
+    application: CaseReviewApplication, settings: CaseReviewSettings
+) -> ThresholdResult:
+    return check_threshold(
+        [
+            ComplaintInput(c.behaviour_on, c.complained_on, c.behaviour_key)
+            for c in ordered_complaints(application)
+        ],
+        application.received_on,
+        required=settings.qualifying_complaints,
+        complaint_within_months_of_behaviour=settings.complaint_within_months_of_behaviour,
+        application_within_months=settings.application_within_months_of_complaint,
+    )
+
+
+def possible_spocs() -> list[User]:
+    """Active officers, managers and ASB leads of the City's own agencies."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Agency, User.agency_id == Agency.id)
+            .where(
+                User.is_active_account.is_(True),
+                User.role.in_([Role.OFFICER, Role.MANAGER, Role.ASB_LEAD]),
+                Agency.is_external.is_(False),
+            )
+            .order_by(User.name)
+        )
+    )
+
+
+def recommendations(application: CaseReviewApplication) -> list[CaseAction]:
+    return list(
+        db.session.scalars(
+            select(CaseAction)
+            .where(CaseAction.case_review_id == application.id)
+            .order_by(CaseAction.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationSummary:
+    application: CaseReviewApplication
+    stage: ReviewStage
+    deadlines: dict[str, Deadline]
+
+    @property
+    def next_deadline(self) -> Deadline | None:
+        return next_deadline(self.deadlines)
+
+    @property
+    def overdue(self) -> list[Deadline]:
+        return [step for step in self.deadlines.values() if step.overdue]
+
+
+def summarise(
+    applications: list[CaseReviewApplication],
+    *,
+    today: date,
+    settings: CaseReviewSettings,
+    holidays: BankHolidays,
+) -> list[ApplicationSummary]:
+    return [
+        ApplicationSummary(
+            application,
+            ReviewStage.of(application),
+            deadlines(application, today=today, settings=settings, holidays=holidays),
+        )
+        for application in applications
+    ]
+
+
+class YearBasis(LabelledEnum):
+    FINANCIAL = "financial", "Financial year (April to March)"
+    CALENDAR = "calendar", "Calendar year (January to December)"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+    label: str
+
+
+def period_for(year: int, basis: YearBasis) -> Period:
+    if basis is YearBasis.CALENDAR:
+        return Period(date(year, 1, 1), date(year, 12, 31), str(year))
+    return Period(date(year, 4, 1), date(year + 1, 3, 31), f"April {year} to March {year + 1}")
+
+
+def current_year(basis: YearBasis, on: date) -> int:
+    """The year whose period contains `on`: a financial year is named for its April."""
+    if basis is YearBasis.FINANCIAL and on.month < 4:
+        return on.year - 1
+    return on.year
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What section 104 requires to be published each year.
+
+    Applications, threshold not met, reviews held and reviews that led to recommendations,
+    counted over the applications received in the period: each application counts in one
+    year only, whenever its review ends.
+    """
+
+    period: Period
+    applications: int
+    threshold_not_met: int
+    reviews_held: int
+    reviews_with_recommendations: int
+    awaiting_decision: int
+
+
+def figures(period: Period) -> Figures:
+    app = CaseReviewApplication
+
+    def count(condition) -> ColumnElement[int]:
+        return func.coalesce(func.sum(sql_case((condition, 1), else_=0)), 0)
+
+    row = db.session.execute(
+        select(
+            func.count(app.id),
+            count(app.threshold_met.is_(False)),
+            count(app.threshold_met.is_(True) & app.meeting_on.isnot(None)),
+            count(app.threshold_met.is_(True) & app.made_recommendations.is_(True)),
+            count(app.threshold_decided_on.is_(None)),
+        ).where(app.received_on >= period.start, app.received_on <= period.end)
+    ).one()
+    return Figures(period, *(int(value) for value in row))

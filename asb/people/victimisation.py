@@ -1,0 +1,479 @@
+"""Repeat victimisation across agencies, and the prompt to explain the ASB Case Review.
+
+Repeat victimisation is counted across every agency, because that is the point: one report
+to Housing and two to Barbican Estates make three. A victim is recognised by a person record
+linked to the incident as victim or reporter, or by an address: the incident's victim or
+reporter address, or the address of a person linked to it. Incidents count by when they
+happened (occurred_from).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import ColumnElement, distinct, func, select, union_all
+
+from asb.auth.models import Agency
+from asb.cases.models import Case, CaseReviewExplanation, IncidentPerson, Person
+from asb.cases.vocabulary import PersonRole
+from asb.database import utcnow
+from asb.extensions import db
+from asb.incidents.models import Incident
+from asb.people.vocabulary import ExplanationMethod
+from asb.presentation import LONDON
+
+VICTIM_ROLES = (PersonRole.VICTIM, PersonRole.REPORTER)
+DEFAULT_THRESHOLD = 3
+DEFAULT_WINDOW_DAYS = 182
+
+# Dropped from addresses before they are compared, so "Flat 3, 12 Crescent House, EC1Y 0SL"
+# and "flat 3 12 crescent house ec1y0sl" are one address. Spaces go too, which makes
+# postcode spacing irrelevant without a regular expression the two databases share.
+_IGNORED_IN_ADDRESSES = (" ", "\n", "\r", "\t", ",", ".", "-", "'", '"', "/", "#", ";", ":")
+
+
+def repeat_settings() -> tuple[int, int]:
+    """The number of incidents, and the days they must fall within, that make a repeat victim."""
+    config = current_app.config
+    return (
+        int(config.get("REPEAT_VICTIM_THRESHOLD", DEFAULT_THRESHOLD)),
+        int(config.get("REPEAT_VICTIM_WINDOW_DAYS", DEFAULT_WINDOW_DAYS)),
+    )
+
+
+def window_words(days: int) -> str:
+    """182 days read as "6 months", as people say it."""
+    months = round(days / 30.44)
+    if days >= 28 and abs(months * 30.44 - days) <= 4:
+        return "1 month" if months == 1 else f"{months} months"
+    return f"{days} days"
+
+
+def list_words(names: list[str]) -> str:
+    """Names in a list; semicolons part them when a name has its own comma ("Housing, DCCS")."""
+    return ("; " if any("," in name for name in names) else ", ").join(names)
+
+
+def address_key(column: ColumnElement) -> ColumnElement[str]:
+    """An address as the database compares it: lower case, without spaces or punctuation,
+    "apartment" and "apt" read as "flat". Both databases compute it the same way."""
+    key = func.lower(column)
+    for word in ("apartment", "apt"):
+        key = func.replace(key, word, "flat")
+    for character in _IGNORED_IN_ADDRESSES:
+        key = func.replace(key, character, "")
+    return key
+
+
+def _in_window(start: datetime, end: datetime):
+    return (Incident.occurred_from >= start, Incident.occurred_from < end)
+
+
+def _victim_people(start: datetime, end: datetime):
+    """(person, incident) pairs: people linked to incidents as victim or reporter."""
+    return (
+        select(
+            IncidentPerson.person_id.label("victim_key"),
+            Incident.id.label("incident_id"),
+        )
+        .join(Incident, Incident.id == IncidentPerson.incident_id)
+        .where(IncidentPerson.role.in_(VICTIM_ROLES), *_in_window(start, end))
+        .cte("victim_people")
+    )
+
+
+def _victim_addresses(start: datetime, end: datetime):
+    """(address key, incident) pairs from incidents' victim and reporter addresses and the
+    addresses of people linked to incidents as victim or reporter."""
+    parts = [
+        select(
+            address_key(column).label("victim_key"),
+            Incident.id.label("incident_id"),
+            column.label("address"),
+        ).where(column.is_not(None), *_in_window(start, end))
+        for column in (Incident.victim_address, Incident.reporter_address)
+    ]
+    parts.append(
+        select(
+            address_key(Person.address).label("victim_key"),
+            Incident.id.label("incident_id"),
+            Person.address.label("address"),
+        )
+        .select_from(IncidentPerson)
+        .join(Incident, Incident.id == IncidentPerson.incident_id)
+        .join(Person, Person.id == IncidentPerson.person_id)
+        .where(
+            IncidentPerson.role.in_(VICTIM_ROLES),
+            Person.address.is_not(None),
+            *_in_window(start, end),
+        )
+    )
+    return union_all(*parts).cte("victim_addresses")
+
+
+@dataclass(frozen=True)
+class Report:
+    """One incident counted towards someone's repeat victimisation."""
+
+    incident_id: int
+    reference: str
+    occurred_from: datetime
+    agency_name: str
+
+
+def _reports(pairs, key_filter) -> dict[Hashable, list[Report]]:
+    """Each key's incidents (one report per incident), oldest first, for keys matching."""
+    rows = db.session.execute(
+        select(
+            pairs.c.victim_key, Incident.id, Incident.reference, Incident.occurred_from, Agency.name
+        )
+        .join(Incident, Incident.id == pairs.c.incident_id)
+        .join(Agency, Agency.id == Incident.recording_agency_id)
+        .where(key_filter)
+        .distinct()
+        .order_by(pairs.c.victim_key, Incident.occurred_from, Incident.id)
+    )
+    reports: dict[Hashable, list[Report]] = defaultdict(list)
+    for key, *report in rows:
+        reports[key].append(Report(*report))
+    return reports
+
+
+def _flagged_keys(pairs, threshold: int, *extra):
+    """The keys with at least `threshold` distinct incidents, counted by the database."""
+    return (
+        select(pairs.c.victim_key)
+        .where(*extra)
+        .group_by(pairs.c.victim_key)
+        .having(func.count(distinct(pairs.c.incident_id)) >= threshold)
+    )
+
+
+@dataclass
+class RepeatVictim:
+    """A person or an address with enough incidents, across agencies, to be a repeat victim."""
+
+    reports: list[Report]
+    person: Person | None = None
+    address: str | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.reports)
+
+    @property
+    def incident_ids(self) -> list[int]:
+        return [report.incident_id for report in self.reports]
+
+    @property
+    def agencies(self) -> list[str]:
+        """The agencies reported to, in the order of their first report."""
+        return list(dict.fromkeys(report.agency_name for report in self.reports))
+
+    @property
+    def agency_list(self) -> str:
+        return list_words(self.agencies)
+
+    @property
+    def first(self) -> datetime:
+        return self.reports[0].occurred_from
+
+    @property
+    def last(self) -> datetime:
+        return self.reports[-1].occurred_from
+
+
+def _end_of_day(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LONDON)
+
+
+def repeat_victims(as_of: date | None = None) -> list[RepeatVictim]:
+    """People and addresses with `threshold` or more incidents in the window ending `as_of`."""
+    threshold, days = repeat_settings()
+    end = _end_of_day(as_of or utcnow().astimezone(LONDON).date())
+    start = end - timedelta(days=days)
+
+    people = _victim_people(start, end)
+    by_person = _reports(people, people.c.victim_key.in_(_flagged_keys(people, threshold)))
+    found = db.session.scalars(select(Person).where(Person.id.in_(list(by_person))))
+    victims = [RepeatVictim(reports=by_person[person.id], person=person) for person in found]
+
+    addresses = _victim_addresses(start, end)
+    flagged = _flagged_keys(addresses, threshold, addresses.c.victim_key != "")
+    by_address = _reports(addresses, addresses.c.victim_key.in_(flagged))
+    shown = dict(
+        db.session.execute(
+            select(addresses.c.victim_key, func.min(addresses.c.address))
+            .where(addresses.c.victim_key.in_(list(by_address)))
+            .group_by(addresses.c.victim_key)
+        ).all()
+    )
+    victims += [
+        RepeatVictim(reports=reports, address=" ".join(shown[key].split()))
+        for key, reports in by_address.items()
+    ]
+    return sorted(victims, key=lambda victim: (-victim.count, -victim.last.timestamp()))
+
+
+@dataclass
+class VictimKeys:
+    """What recognises a victim: person records and address keys."""
+
+    person_ids: set[int] = field(default_factory=set)
+    address_keys: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.person_ids or self.address_keys)
+
+    def add(self, other: VictimKeys) -> None:
+        self.person_ids |= other.person_ids
+        self.address_keys |= other.address_keys
+
+
+def _person_address_keys(person_ids: Iterable[int]) -> dict[int, str]:
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Person.id, address_key(Person.address)).where(
+            Person.id.in_(ids), Person.address.is_not(None)
+        )
+    )
+    return {person_id: key for person_id, key in rows if key}
+
+
+def _incident_keys(incident_ids: list[int]) -> dict[int, VictimKeys]:
+    keys: dict[int, VictimKeys] = defaultdict(VictimKeys)
+    links = db.session.execute(
+        select(IncidentPerson.incident_id, IncidentPerson.person_id).where(
+            IncidentPerson.incident_id.in_(incident_ids), IncidentPerson.role.in_(VICTIM_ROLES)
+        )
+    ).all()
+    person_addresses = _person_address_keys({person_id for _, person_id in links})
+    for incident_id, person_id in links:
+        keys[incident_id].person_ids.add(person_id)
+        if person_id in person_addresses:
+            keys[incident_id].address_keys.add(person_addresses[person_id])
+    rows = db.session.execute(
+        select(
+            Incident.id,
+            address_key(Incident.victim_address),
+            address_key(Incident.reporter_address),
+        ).where(Incident.id.in_(incident_ids))
+    )
+    for incident_id, *addresses in rows:
+        keys[incident_id].address_keys |= {key for key in addresses if key}
+    return keys
+
+
+def _reports_for(keys: VictimKeys, start: datetime, end: datetime) -> list[list[Report]]:
+    """Each key's reports in the period, one list per key."""
+    found: list[list[Report]] = []
+    if keys.person_ids:
+        people = _victim_people(start, end)
+        found += _reports(people, people.c.victim_key.in_(sorted(keys.person_ids))).values()
+    if keys.address_keys:
+        addresses = _victim_addresses(start, end)
+        found += _reports(addresses, addresses.c.victim_key.in_(sorted(keys.address_keys))).values()
+    return found
+
+
+def _largest_window(reports: list[Report], anchor: datetime, window: timedelta) -> list[Report]:
+    """The most reports falling within one window (of the given length) that includes anchor."""
+    best: list[Report] = []
+    for first in reports:
+        start = first.occurred_from
+        if not anchor - window < start <= anchor:
+            continue
+        inside = [r for r in reports if start <= r.occurred_from < start + window]
+        if len(inside) > len(best):
+            best = inside
+    return best
+
+
+@dataclass(frozen=True)
+class RepeatFlag:
+    """ "Repeat victim: 3 reports in 6 months across Housing, Barbican Estates"."""
+
+    reports: tuple[Report, ...]
+    window_days: int
+
+    @property
+    def count(self) -> int:
+        return len(self.reports)
+
+    @property
+    def agencies(self) -> list[str]:
+        """The agencies reported to, in the order of their first report."""
+        return list(dict.fromkeys(report.agency_name for report in self.reports))
+
+    @property
+    def agency_list(self) -> str:
+        return list_words(self.agencies)
+
+    @property
+    def summary(self) -> str:
+        return f"{self.count} reports in {window_words(self.window_days)} across {self.agency_list}"
+
+    @property
+    def text(self) -> str:
+        return f"Repeat victim: {self.summary}"
+
+
+def _flag(keys: VictimKeys, anchors: list[datetime]) -> RepeatFlag | None:
+    if not keys or not anchors:
+        return None
+    threshold, days = repeat_settings()
+    window = timedelta(days=days)
+    best: list[Report] = []
+    for reports in _reports_for(keys, min(anchors) - window, max(anchors) + window):
+        for anchor in anchors:
+            inside = _largest_window(reports, anchor, window)
+            if len(inside) > len(best):
+                best = inside
+    if len(best) < threshold:
+        return None
+    return RepeatFlag(reports=tuple(best), window_days=days)
+
+
+def repeat_flag_for_incident(incident: Incident) -> RepeatFlag | None:
+    """The flag an incident carries when its victim has enough reports within one window."""
+    keys = _incident_keys([incident.id])[incident.id]
+    return _flag(keys, [incident.occurred_from])
+
+
+def is_repeat_victim_incident(incident: Incident) -> bool:
+    return repeat_flag_for_incident(incident) is not None
+
+
+def repeat_flag_for_case(case: Case) -> RepeatFlag | None:
+    """Flagged when a victim on the case, or of one of its incidents, is a repeat victim,
+    now or at the time of one of the incidents."""
+    keys = VictimKeys()
+    incident_ids = [link.incident_id for link in case.incident_links]
+    if incident_ids:
+        for incident_keys in _incident_keys(incident_ids).values():
+            keys.add(incident_keys)
+    victims = {link.person_id for link in case.people if link.role in VICTIM_ROLES}
+    keys.person_ids |= victims
+    keys.address_keys |= set(_person_address_keys(victims).values())
+    anchors = [link.incident.occurred_from for link in case.incident_links] + [utcnow()]
+    return _flag(keys, anchors)
+
+
+def repeat_flags_for_people(people: list[Person]) -> dict[int, RepeatFlag]:
+    """Which of these people are repeat victims now (by their record or their address)."""
+    addresses = _person_address_keys(person.id for person in people)
+    flags = {}
+    for person in people:
+        keys = VictimKeys({person.id}, {addresses[person.id]} if person.id in addresses else set())
+        flag = _flag(keys, [utcnow()])
+        if flag is not None:
+            flags[person.id] = flag
+    return flags
+
+
+def prior_reports_within_window(incident: Incident) -> int:
+    """How many earlier reports the incident's victim made within the window before it."""
+    keys = _incident_keys([incident.id])[incident.id]
+    if not keys:
+        return 0
+    _, days = repeat_settings()
+    moment = incident.occurred_from
+    start = moment - timedelta(days=days)
+
+    def earlier(report: Report) -> bool:
+        if report.incident_id == incident.id or report.occurred_from <= start:
+            return False
+        return report.occurred_from < moment or (
+            report.occurred_from == moment and report.incident_id < incident.id
+        )
+
+    reports = _reports_for(keys, start, moment + timedelta(seconds=1))
+    return max((sum(1 for report in each if earlier(report)) for each in reports), default=0)
+
+
+_ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
+
+
+def ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else _ORDINAL_SUFFIXES.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+@dataclass
+class Prompt:
+    """Asks the officer to explain the ASB Case Review at a victim's second report or later."""
+
+    incident: Incident
+    report_number: int
+    window_days: int
+    explanations: list[CaseReviewExplanation]
+
+    @property
+    def explained(self) -> bool:
+        return bool(self.explanations)
+
+    @property
+    def latest(self) -> CaseReviewExplanation | None:
+        return self.explanations[-1] if self.explanations else None
+
+    @property
+    def latest_how(self) -> str:
+        return ExplanationMethod.label_for(self.latest.how) if self.latest else ""
+
+    @property
+    def report_ordinal(self) -> str:
+        return ordinal(self.report_number)
+
+    @property
+    def text(self) -> str:
+        return (
+            f"This is the victim's {self.report_ordinal} report in "
+            f"{window_words(self.window_days)}: explain the ASB Case Review (Community Trigger) "
+            "to them and record that you did"
+        )
+
+
+def explanations_for(incident: Incident) -> list[CaseReviewExplanation]:
+    return list(
+        db.session.scalars(
+            select(CaseReviewExplanation)
+            .where(CaseReviewExplanation.incident_id == incident.id)
+            .order_by(CaseReviewExplanation.explained_at)
+        )
+    )
+
+
+def case_review_prompt(incident: Incident) -> Prompt | None:
+    """The prompt for the incident page, from the victim's second report within the window."""
+    prior = prior_reports_within_window(incident)
+    if prior < 1:
+        return None
+    _, days = repeat_settings()
+    return Prompt(
+        incident=incident,
+        report_number=prior + 1,
+        window_days=days,
+        explanations=explanations_for(incident),
+    )
+
+
+def victim_person(incident: Incident) -> Person | None:
+    """The incident's one victim person record, when there is exactly one."""
+    people = list(
+        db.session.scalars(
+            select(Person)
+            .join(IncidentPerson, IncidentPerson.person_id == Person.id)
+            .where(
+                IncidentPerson.incident_id == incident.id,
+                IncidentPerson.role == PersonRole.VICTIM,
+            )
+            .distinct()
+        )
+    )
+    return people[0] if len(people) == 1 else None
