@@ -56,7 +56,7 @@ def seed_demo_command() -> None:
     if result.created:
         click.echo(
             f"Loaded {result.police_uk_incidents} police.uk incidents and "
-            f"{result.partnership_incidents} partnership incidents."
+            f"{result.partnership_incidents} partnership incidents and {result.cases} cases."
         )
     else:
         click.echo("Demo data was already loaded.")

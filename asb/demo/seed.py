@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+from flask import current_app
 from sqlalchemy import select
 
 from asb.audit.services import record_event
 from asb.auth.models import Agency, Role, User
 from asb.auth.services import create_user, find_agency, find_user_by_email
+from asb.demo.cases import load_demo_cases
 from asb.demo.partnership_incidents import PARTNERSHIP_INCIDENTS, PartnershipIncident
 from asb.extensions import db
 from asb.geo.services import BRITISH_NATIONAL_GRID, WGS84, geography
@@ -89,6 +91,7 @@ class SeedResult:
     logins: list[DemoLogin]
     police_uk_incidents: int = 0
     partnership_incidents: int = 0
+    cases: int = 0
 
 
 def seed_demo(password: str) -> SeedResult:
@@ -97,6 +100,7 @@ def seed_demo(password: str) -> SeedResult:
         return SeedResult(created=False, logins=_logins())
     agencies = {spec.agency_code: _agency(spec.agency_code) for spec in DEMO_USERS}
     officers: dict[str, User] = {}
+    users: dict[str, User] = {}
     with _quiet_audit_log():
         for spec in DEMO_USERS:
             user = create_user(
@@ -106,15 +110,20 @@ def seed_demo(password: str) -> SeedResult:
                 role=spec.role,
                 password=password,
             )
+            users[spec.email] = user
             if spec.role is Role.OFFICER:
                 officers[spec.agency_code] = user
         police_uk = load_police_uk(agencies["city-police"])
         partnership = load_partnership_incidents(officers)
+        # Links in notifications point at the service's own address.
+        with current_app.test_request_context(base_url=current_app.config["ASB_BASE_URL"]):
+            cases = load_demo_cases(users)
     return SeedResult(
         created=True,
         logins=_logins(),
         police_uk_incidents=police_uk,
         partnership_incidents=partnership,
+        cases=cases,
     )
 
 
