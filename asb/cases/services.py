@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app, url_for
+from sqlalchemy import func
 
 from asb.audit.services import record_event
 from asb.auth.models import Agency, Role, User
@@ -15,6 +16,7 @@ from asb.cases.models import (
     CaseAction,
     CaseIncident,
     CasePartner,
+    RiskAssessment,
     TimelineEntry,
 )
 from asb.cases.vocabulary import (
@@ -371,9 +373,28 @@ def open_actions_for(case: Case) -> list[CaseAction]:
     )
 
 
+def victim_reassessment_due(case: Case) -> bool:
+    """A review repeats the victim's risk assessment: is there none since the last review?"""
+    last_assessed = db.session.scalar(
+        db.select(func.max(RiskAssessment.assessed_at)).where(
+            RiskAssessment.case_id == case.id, RiskAssessment.subject == "victim"
+        )
+    )
+    last_review = db.session.scalar(
+        db.select(func.max(TimelineEntry.occurred_at)).where(
+            TimelineEntry.case_id == case.id, TimelineEntry.kind == TimelineKind.REVIEW
+        )
+    )
+    return last_assessed is None or (last_review is not None and last_assessed < last_review)
+
+
 def record_review(case: Case, *, note: str, next_review_due: date, actor: User) -> None:
     if not case.status.is_open:
         raise CaseWorkflowError("Reopen the case before reviewing it")
+    if victim_reassessment_due(case):
+        raise CaseWorkflowError(
+            "Repeat the victim's risk assessment before recording the review", field="note"
+        )
     case.review_due = next_review_due
     add_timeline(
         case,

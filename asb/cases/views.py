@@ -417,7 +417,12 @@ def review_case(case_id: int):
             db.session.commit()
             flash("Review recorded.", "success")
             return redirect(url_for("cases.show_case", case_id=case.id))
-    return render_template("cases/review.html", form=form, case=case)
+    return render_template(
+        "cases/review.html",
+        form=form,
+        case=case,
+        reassessment_due=services.victim_reassessment_due(case),
+    )
 
 
 @blueprint.route("/<int:case_id>/incidents", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from flask import current_app, has_request_context
 
 from asb.auth.models import Role, User
 from asb.cases import services
-from asb.cases.models import Case, CaseAction
+from asb.cases.models import Case, CaseAction, RiskAssessment
 from asb.cases.risk import RiskLevel
 from asb.cases.vocabulary import CaseOutcome, CaseStatus
 from asb.extensions import db
@@ -90,6 +90,17 @@ def make_case(
             services.change_case_status(case, status, actor=actor)
         if risk_level is not None:
             case.risk_level = risk_level
+            db.session.add(
+                RiskAssessment(
+                    case_id=case.id,
+                    subject="victim",
+                    matrix_version="test",
+                    answers={},
+                    score=0,
+                    level=risk_level,
+                    assessed_by_id=actor.id,
+                )
+            )
         if review_due is not None:
             case.review_due = review_due
         db.session.flush()

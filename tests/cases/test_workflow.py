@@ -7,10 +7,12 @@ import re
 from datetime import date
 
 import pytest
+from freezegun import freeze_time
 from sqlalchemy import select
 
 from asb.auth.models import Role
 from asb.cases import services
+from asb.cases.assessments import record_risk_assessment, risk_matrix
 from asb.cases.models import Case, CaseAction, TimelineEntry
 from asb.cases.vocabulary import ActionState, CaseOutcome, CaseStatus, TimelineKind
 from asb.database import utcnow
@@ -679,3 +681,42 @@ def test_service_refuses_a_stale_version(db_session, in_request):
             expected_version=seen,
         )
     assert case.status is INVESTIGATING
+
+
+# Each review repeats the victim's risk assessment
+
+
+def test_review_needs_a_victim_risk_assessment_since_the_last_review(db_session, in_request):
+    case = make_case("housing")
+    officer = make_user(Role.OFFICER, "housing")
+    answers = {q.id: q.answers[-1].value for q in risk_matrix("victim").questions}
+
+    with pytest.raises(services.CaseWorkflowError, match="Repeat the victim's risk assessment"):
+        services.record_review(case, note="First", next_review_due=date(2099, 1, 1), actor=officer)
+
+    with freeze_time("2026-11-02 10:00"):
+        record_risk_assessment(case, subject="victim", answers=answers, actor=officer)
+    with freeze_time("2026-11-03 10:00"):
+        services.record_review(case, note="First", next_review_due=date(2099, 1, 1), actor=officer)
+    with freeze_time("2026-11-20 10:00"), pytest.raises(services.CaseWorkflowError):
+        services.record_review(case, note="Second", next_review_due=date(2099, 1, 1), actor=officer)
+    with freeze_time("2026-11-21 10:00"):
+        record_risk_assessment(case, subject="victim", answers=answers, actor=officer)
+        services.record_review(case, note="Second", next_review_due=date(2099, 2, 1), actor=officer)
+    assert case.review_due == date(2099, 2, 1)
+
+
+def test_review_page_sends_the_officer_to_reassess_first(client, login_as, make_case):
+    login_as(Role.OFFICER, "housing")
+    case = make_case("housing")
+
+    page = client.get(f"/cases/{case.id}/review")
+    assert f"/cases/{case.id}/risk-assessment/victim" in page.get_data(as_text=True)
+    refused = client.post(
+        f"/cases/{case.id}/review",
+        data={"note": "Looked again", "next_review_due": ["1", "1", "2099"]},
+    )
+    assert (
+        "#note",
+        "Repeat the victim's risk assessment before recording the review",
+    ) in error_summary(refused)
