@@ -11,11 +11,11 @@ from functools import cache
 from pathlib import Path
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from asb.audit.services import record_event
 from asb.auth.models import Role, User
-from asb.cases.models import Case, Person, RiskAssessment
+from asb.cases.models import Case, Person, RiskAssessment, TimelineEntry
 from asb.cases.risk import RiskLevel, RiskMatrix, load_risk_matrix
 from asb.cases.services import add_timeline
 from asb.cases.targets import (
@@ -23,6 +23,7 @@ from asb.cases.targets import (
     first_contact_due,
     load_response_targets,
     next_review_due,
+    next_update_due,
 )
 from asb.cases.vocabulary import TimelineKind
 from asb.cases.working_days import BankHolidays, load_bank_holidays
@@ -147,4 +148,18 @@ def first_contact_overdue(case: Case) -> bool:
         and case.first_contact_at is None
         and case.first_contact_due is not None
         and case.first_contact_due < utcnow()
+    )
+
+
+def complainant_update_due(case: Case) -> datetime | None:
+    """When the complainant is next owed an update: the risk level's cadence from last contact."""
+    if not case.status.is_open or case.risk_level is None or case.first_contact_at is None:
+        return None
+    last_contact = db.session.scalar(
+        select(func.max(TimelineEntry.occurred_at)).where(
+            TimelineEntry.case_id == case.id, TimelineEntry.kind == TimelineKind.CONTACT
+        )
+    )
+    return next_update_due(
+        last_contact or case.first_contact_at, case.risk_level, response_targets(), bank_holidays()
     )

@@ -259,3 +259,20 @@ def risk_assessment_form(matrix: RiskMatrix, *args, **kwargs) -> BaseForm:
             ),
         )
     return RiskAssessmentForm(*args, **kwargs)
+
+
+class PartnerForm(BaseForm):
+    agency = ChoiceField(
+        "Partner agency", widget=GovSelect(), missing_message="Select the agency to add"
+    )
+    submit = SubmitField("Add partner agency", widget=GovSubmitInput())
+
+    def __init__(self, *args, agencies: list[Agency], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._agencies = {str(agency.id): agency for agency in agencies}
+        self.agency.choices = [("", "Select an agency")] + [
+            (key, agency.name) for key, agency in self._agencies.items()
+        ]
+
+    def chosen_agency(self) -> Agency:
+        return self._agencies[self.agency.data]

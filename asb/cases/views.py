@@ -15,6 +15,7 @@ from asb.cases.forms import (
     LinkIncidentForm,
     NoteForm,
     OpenCaseForm,
+    PartnerForm,
     ReopenForm,
     ReviewForm,
     StatusForm,
@@ -23,6 +24,7 @@ from asb.cases.forms import (
 from asb.cases.models import Case, CaseAction
 from asb.cases.risk import RiskLevel
 from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod, TimelineKind
+from asb.database import utcnow
 from asb.extensions import db
 from asb.forms import BaseForm, whole_number
 from asb.incidents import queries as incident_queries
@@ -164,6 +166,8 @@ def show_case(case_id: int):
         assignment=services.current_assignment(case),
         assessments=assessments.latest_assessments(case),
         first_contact_overdue=assessments.first_contact_overdue(case),
+        update_due=assessments.complainant_update_due(case),
+        now=utcnow(),
         show_personal=show_personal,
         flag=repeat_flag_for_case(case) if show_personal else None,
         today=queries.today(),
@@ -477,3 +481,22 @@ def assess_risk(case_id: int, subject: str):
         matrix=matrix,
         subject_label=assessments.SUBJECTS[subject],
     )
+
+
+@blueprint.route("/<int:case_id>/partners", methods=["GET", "POST"])
+@login_required
+def add_partner(case_id: int):
+    case = _load_for_work(case_id, Permission.ASSIGN_CASE)
+    candidates = [
+        agency
+        for agency in incident_queries.active_agencies(internal_only=True)
+        if agency.id not in case.involved_agency_ids
+    ]
+    form = PartnerForm(agencies=candidates)
+    if form.validate_on_submit():
+        agency = form.chosen_agency()
+        services.add_partner(case, agency, actor=_user())
+        db.session.commit()
+        flash(f"{agency.name} can now see and contribute to case {case.reference}.", "success")
+        return redirect(url_for("cases.show_case", case_id=case.id))
+    return render_template("cases/partner.html", form=form, case=case)

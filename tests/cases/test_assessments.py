@@ -13,12 +13,15 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from asb.auth.models import Role
+from asb.cases import services
+from asb.cases.assessments import complainant_update_due
 from asb.cases.models import Case, RiskAssessment, TimelineEntry
 from asb.cases.risk import RiskLevel
-from asb.cases.vocabulary import TimelineKind
+from asb.cases.vocabulary import ContactMethod, TimelineKind
 from asb.extensions import db
 from asb.notifications.models import Notification, OutboxEmail
 from asb.presentation import LONDON
+from tests.cases import factories
 from tests.incidents.helpers import error_summary, page_text
 
 MATRIX_FILE = Path(__file__).parents[2] / "asb" / "cases" / "config" / "risk_matrix.json"
@@ -450,3 +453,16 @@ def test_perpetrator_assessment_of_an_unassessed_case_sets_no_risk(client, offic
     assert case.risk_level is None
     assert case.first_contact_due is None
     assert [a.score for a in assessments_of(case)] == [7]
+
+
+def test_complainant_update_follows_the_risk_levels_cadence_from_the_last_contact(
+    db_session, in_request
+):
+    with freeze_time("2026-11-02 09:00"):  # a Monday
+        case = factories.make_case("housing", risk_level=RiskLevel.HIGH)
+        officer = factories.make_user(Role.OFFICER, "housing")
+        assert complainant_update_due(case) is None  # no contact yet
+        services.add_note(case, "Called her", actor=officer, contact_method=ContactMethod.CALL)
+    due = complainant_update_due(case)
+    # High risk: an update every 7 calendar days, due by the end of the working day.
+    assert due == datetime(2026, 11, 9, 17, 0, tzinfo=LONDON)

@@ -12,6 +12,7 @@ from asb.cases.models import Assignment, Case, TimelineEntry
 from asb.cases.vocabulary import CaseStatus, TimelineKind
 from asb.extensions import db
 from asb.notifications.models import Notification, OutboxEmail
+from asb.policy import Permission, can
 from tests.cases.factories import case_references, make_case, make_user
 from tests.factories import IncidentFactory, agency
 from tests.incidents.helpers import error_summary, page_text, visible_text
@@ -460,3 +461,51 @@ def test_team_page_lists_the_queue_and_each_officers_load(client, login_as, user
     assert waiting.reference in references
     assert elsewhere.reference not in references
     assert len(references) == 4
+
+
+# Partner agencies
+
+
+def test_manager_adds_a_partner_agency_who_then_sees_the_case_but_not_personal_details(
+    client, login_as, make_case
+):
+    login_as(Role.MANAGER, "housing")
+    case = make_case("housing")
+
+    form = client.get(f"/cases/{case.id}/partners")
+    assert "Housing, DCCS</option>" not in form.get_data(as_text=True)  # already on it
+    response = client.post(f"/cases/{case.id}/partners", data={"agency": agency("barbican").id})
+
+    assert response.status_code == 302
+    db.session.refresh(case)
+    assert agency("barbican").id in case.partner_agency_ids
+    barbican = make_user(Role.OFFICER, "barbican")
+    assert can(barbican, Permission.VIEW_CASE, case)
+    assert not can(barbican, Permission.VIEW_CASE_PERSONAL_DETAILS, case)
+    entries = db.session.scalars(
+        select(TimelineEntry.summary).where(TimelineEntry.case_id == case.id)
+    ).all()
+    assert "Barbican Estates added as a partner" in entries
+
+
+@pytest.mark.parametrize(("role", "code"), [(Role.OFFICER, "housing"), (Role.MANAGER, "mcp")])
+def test_only_managers_of_the_case_and_the_lead_add_partners(
+    client, login_as, make_case, role, code
+):
+    login_as(role, code)
+    case = make_case("housing")
+
+    response = client.post(f"/cases/{case.id}/partners", data={"agency": agency("barbican").id})
+
+    assert response.status_code == 403
+    db.session.refresh(case)
+    assert not case.partner_agency_ids
+
+
+def test_tampered_partner_agency_is_refused_with_a_message(client, login_as, make_case):
+    login_as(Role.ASB_LEAD, "community-safety")
+    case = make_case("housing")
+
+    response = client.post(f"/cases/{case.id}/partners", data={"agency": agency("housing").id})
+
+    assert ("#agency", "Select partner agency from the list") in error_summary(response)
