@@ -43,33 +43,14 @@ def _urgency_order(query: Select) -> Select:
     return query.order_by(rank, Case.review_due.asc().nulls_last(), Case.id)
 
 
-def open_cases(user: User) -> Select:
-    return select(Case).where(visible_cases(user), Case.status != CaseStatus.CLOSED)
-
-
-def my_cases(user: User) -> list[Case]:
-    return list(
-        db.session.scalars(_urgency_order(open_cases(user).where(Case.case_officer_id == user.id)))
-    )
-
-
-@dataclass
-class TeamQueue:
-    unassigned: list[Case]
-    by_officer: dict[User, list[Case]]
-
-
-def team_queue(user: User) -> TeamQueue:
-    cases = db.session.scalars(
-        _urgency_order(open_cases(user).where(Case.assigned_agency_id == user.agency_id))
-    ).all()
-    queue = TeamQueue(unassigned=[], by_officer={})
-    for item in cases:
-        if item.case_officer is None:
-            queue.unassigned.append(item)
-        else:
-            queue.by_officer.setdefault(item.case_officer, []).append(item)
-    return queue
+RISK_RANK = case((Case.risk_level == "high", 0), (Case.risk_level == "medium", 1), else_=2)
+SORTS = {
+    "reference": Case.reference,
+    "opened": Case.opened_at,
+    "review": Case.review_due,
+    "risk": RISK_RANK,
+    "status": Case.status,
+}
 
 
 @dataclass
@@ -79,10 +60,11 @@ class CaseFilters:
     risk_level: str | None = None
     overdue_only: bool = False
     text: str | None = None
+    sort: str = "urgency"  # or a key of SORTS
+    descending: bool = False
 
 
-def all_open_cases(user: User, filters: CaseFilters) -> list[Case]:
-    query = open_cases(user)
+def _filtered(query: Select, filters: CaseFilters) -> Select:
     if filters.agency_id:
         query = query.where(
             or_(
@@ -104,7 +86,43 @@ def all_open_cases(user: User, filters: CaseFilters) -> list[Case]:
                 func.lower(Case.reference) == filters.text.lower(),
             )
         )
-    return list(db.session.scalars(_urgency_order(query).limit(500)))
+    if filters.sort not in SORTS:
+        return _urgency_order(query)
+    column = SORTS[filters.sort]
+    if filters.descending:
+        return query.order_by(column.desc().nulls_last(), Case.id.desc())
+    return query.order_by(column.asc().nulls_last(), Case.id)
+
+
+def open_cases(user: User) -> Select:
+    return select(Case).where(visible_cases(user), Case.status != CaseStatus.CLOSED)
+
+
+def my_cases(user: User, filters: CaseFilters | None = None) -> list[Case]:
+    query = open_cases(user).where(Case.case_officer_id == user.id)
+    return list(db.session.scalars(_filtered(query, filters or CaseFilters())))
+
+
+@dataclass
+class TeamQueue:
+    unassigned: list[Case]
+    by_officer: dict[User, list[Case]]
+
+
+def team_queue(user: User, filters: CaseFilters | None = None) -> TeamQueue:
+    query = open_cases(user).where(Case.assigned_agency_id == user.agency_id)
+    cases = db.session.scalars(_filtered(query, filters or CaseFilters())).all()
+    queue = TeamQueue(unassigned=[], by_officer={})
+    for item in cases:
+        if item.case_officer is None:
+            queue.unassigned.append(item)
+        else:
+            queue.by_officer.setdefault(item.case_officer, []).append(item)
+    return queue
+
+
+def all_open_cases(user: User, filters: CaseFilters) -> list[Case]:
+    return list(db.session.scalars(_filtered(open_cases(user), filters).limit(500)))
 
 
 def overdue_action_case_ids(cases: list[Case]) -> set[int]:

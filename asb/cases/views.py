@@ -60,14 +60,30 @@ def _stale_message(case: Case) -> str:
     )
 
 
+def _case_filters() -> queries.CaseFilters:
+    """The queues' filters and sort order from the query string; unknown values are ignored."""
+    args = request.args
+    return queries.CaseFilters(
+        agency_id=whole_number(args.get("agency")),
+        status=args.get("status") if args.get("status") in CaseStatus._value2member_map_ else None,
+        risk_level=args.get("risk") if args.get("risk") in RiskLevel._value2member_map_ else None,
+        overdue_only=args.get("overdue") == "yes",
+        text=(args.get("text") or "").strip()[:100] or None,
+        sort=args.get("sort") if args.get("sort") in queries.SORTS else "urgency",
+        descending=args.get("order") == "desc",
+    )
+
+
 @blueprint.get("")
 @login_required
 def my_cases():
     authorize(Permission.OPEN_CASE)
-    cases = queries.my_cases(_user())
+    filters = _case_filters()
+    cases = queries.my_cases(_user(), filters)
     return render_template(
         "cases/my_cases.html",
         cases=cases,
+        filters=filters,
         overdue_actions=queries.overdue_action_case_ids(cases),
         today=queries.today(),
         action_form=BaseForm(),
@@ -78,11 +94,13 @@ def my_cases():
 @login_required
 def team_cases():
     authorize(Permission.VIEW_TEAM_QUEUE)
-    queue = queries.team_queue(_user())
+    filters = _case_filters()
+    queue = queries.team_queue(_user(), filters)
     every = queue.unassigned + [c for cases in queue.by_officer.values() for c in cases]
     return render_template(
         "cases/team.html",
         queue=queue,
+        filters=filters,
         overdue_actions=queries.overdue_action_case_ids(every),
         today=queries.today(),
         action_form=BaseForm(),
@@ -93,15 +111,7 @@ def team_cases():
 @login_required
 def all_cases():
     authorize(Permission.VIEW_ALL_CASES)
-    args = request.args
-    agency = args.get("agency", "")
-    filters = queries.CaseFilters(
-        agency_id=whole_number(agency),
-        status=args.get("status") if args.get("status") in CaseStatus._value2member_map_ else None,
-        risk_level=args.get("risk") if args.get("risk") in RiskLevel._value2member_map_ else None,
-        overdue_only=args.get("overdue") == "yes",
-        text=(args.get("text") or "").strip()[:100] or None,
-    )
+    filters = _case_filters()
     cases = queries.all_open_cases(_user(), filters)
     return render_template(
         "cases/all.html",

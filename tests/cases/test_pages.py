@@ -426,3 +426,34 @@ def test_review_due_date_is_shown_in_full(client, login_as, make_case):
     case = make_case("housing", review_due=date(2027, 1, 4))
 
     assert "4 January 2027" in visible_text(client.get(f"/cases/{case.id}"))
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_all_open_cases_sort_by_reference(client, login_as, open_cases, order):
+    login_as(Role.ASB_LEAD, "community-safety")
+
+    shown = case_references(
+        client.get("/cases/all", query_string={"sort": "reference", "order": order})
+    )
+
+    mine = [ref for ref in shown if ref in {c.reference for c in open_cases.values()}]
+    assert mine == sorted(mine, reverse=order == "desc")
+
+
+def test_all_open_cases_sort_by_risk_puts_high_first(client, login_as, open_cases):
+    login_as(Role.ASB_LEAD, "community-safety")
+
+    shown = case_references(client.get("/cases/all", query_string={"sort": "risk"}))
+
+    assert shown[0] == open_cases["housing-high"].reference
+
+
+def test_team_queue_filters_like_the_other_queues(client, login_as, open_cases, make_case):
+    login_as(Role.OFFICER, "housing")
+    make_case("housing", title="Littering", risk_level=RiskLevel.STANDARD)
+
+    everything = case_references(client.get("/cases/team"))
+    high_only = case_references(client.get("/cases/team", query_string={"risk": "high"}))
+
+    assert open_cases["housing-high"].reference in high_only
+    assert set(high_only) < set(everything)
