@@ -232,8 +232,8 @@ def _officer_adds_action(page, officer: StaffMember) -> str:
     actions = page.get_by_role("table", name="Actions on this case")
     row = actions.get_by_role("row", name=re.compile(description))
     expect(row).to_contain_text(officer.name)
-    # The button's hidden text names the action (Chromium puts a space before its colon).
-    done = re.compile(rf"^Mark as done ?: {re.escape(description)}$")
+    # The button's hidden text names the action.
+    done = re.compile(rf"^Mark as done – {re.escape(description)}$")
     expect(row.get_by_role("button", name=done)).to_be_visible()
     assert_accessible(page, "the case page with an action")
     return description
