@@ -95,6 +95,9 @@ class Config:
     REPEAT_VICTIM_THRESHOLD = int(os.environ.get("ASB_REPEAT_VICTIM_THRESHOLD", "3"))
     REPEAT_VICTIM_WINDOW_DAYS = int(os.environ.get("ASB_REPEAT_VICTIM_WINDOW_DAYS", "182"))
 
+    MAP_POINTS_CAP = int(os.environ.get("ASB_MAP_POINTS_CAP", "2000"))
+    ASB_WARD_POPULATION = os.environ.get("ASB_WARD_POPULATION")  # unset: asb/maps/config/
+
     INCIDENTS_PER_PAGE = 25
     # "Page x of N" needs a count; counting past this many rows costs more than the page.
     INCIDENT_COUNT_CAP = 10_000

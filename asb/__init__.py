@@ -88,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from asb.incidents.views import blueprint as incidents
     from asb.interventions.views import blueprint as interventions
     from asb.main.views import blueprint as main
+    from asb.maps.views import blueprint as maps
     from asb.notifications.views import blueprint as notifications
     from asb.people.views import blueprint as people
 
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
         case_reviews,
         notifications,
         geo,
+        maps,
         admin,
     ):
         app.register_blueprint(blueprint)

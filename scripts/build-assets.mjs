@@ -20,7 +20,12 @@ const files = [
   [path.join(root, 'assets/js/location-picker.js'), 'location-picker.js'],
   [path.join(nm, 'leaflet/dist/leaflet.js'), 'leaflet/leaflet.js'],
   [path.join(nm, 'leaflet/dist/leaflet.js.map'), 'leaflet/leaflet.js.map'],
-  [path.join(nm, 'leaflet/dist/leaflet.css'), 'leaflet/leaflet.css']
+  [path.join(nm, 'leaflet/dist/leaflet.css'), 'leaflet/leaflet.css'],
+  [path.join(nm, 'leaflet.markercluster/dist/leaflet.markercluster.js'), 'leaflet.markercluster/leaflet.markercluster.js'],
+  [path.join(nm, 'leaflet.markercluster/dist/leaflet.markercluster.js.map'), 'leaflet.markercluster/leaflet.markercluster.js.map'],
+  [path.join(nm, 'leaflet.markercluster/dist/MarkerCluster.css'), 'leaflet.markercluster/MarkerCluster.css'],
+  [path.join(nm, 'leaflet.markercluster/dist/MarkerCluster.Default.css'), 'leaflet.markercluster/MarkerCluster.Default.css'],
+  [path.join(nm, 'leaflet.heat/dist/leaflet-heat.js'), 'leaflet.heat/leaflet-heat.js']
 ]
 const dirs = [
   [path.join(nm, 'leaflet/dist/images'), 'leaflet/images']

@@ -1,0 +1,574 @@
+"""What the hotspot map shows, aggregated in SQL: counts by grid cell, ward and place.
+
+Every query starts from ``asb.policy.visible_incidents(user)``, so counts include only
+incidents the user may see. No query returns a row per incident except the capped list of
+recent points, and none returns reporters' details: distinct reporters are counted in SQL.
+
+``hotspot_data(user, filters)`` is the grid and Gi* analysis the benchmark times; the
+page also calls ``ward_data``, ``repeat_locations`` and ``recent_points``. Each result is
+cached (asb.maps.cache) until an incident changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from flask import current_app
+from sqlalchemy import ColumnElement, and_, case, func, select
+
+from asb.extensions import db
+from asb.geo.services import geography
+from asb.incidents.models import Incident
+from asb.incidents.vocabulary import (
+    IncidentSource,
+    ReportKind,
+)
+from asb.maps import analysis, grid
+from asb.maps.cache import cached
+from asb.maps.filters import MapFilters, incident_criteria
+
+__all__ = ["MapFilters", "hotspot_data", "recent_points", "repeat_locations", "ward_data"]
+
+DEFAULT_POPULATION_FILE = Path(__file__).parent / "config" / "ward_population.json"
+DEFAULT_POINTS_CAP = 2_000
+REPEAT_LOCATIONS_SHOWN = 10
+
+
+# Reporting pattern ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportingPattern:
+    """Who reported: complaints from distinct people, officers' observations, police.uk records.
+
+    Reporters are told apart by their email address, else their phone number, else their
+    name, each normalised (case, spaces); anonymous complaints have none. Nothing
+    identifying leaves the database: only these counts do.
+    """
+
+    incidents: int = 0
+    complaints: int = 0
+    anonymous_complaints: int = 0
+    named_reporters: int = 0
+    top_reporter_complaints: int = 0
+    observations: int = 0
+    police_uk: int = 0
+
+    @property
+    def named_complaints(self) -> int:
+        return self.complaints - self.anonymous_complaints
+
+    @property
+    def anonymous_share(self) -> float | None:
+        return self.anonymous_complaints / self.complaints if self.complaints else None
+
+    @property
+    def top_reporter_share(self) -> float | None:
+        """The share of named complaints made by the one person who complained most."""
+        named = self.named_complaints
+        return self.top_reporter_complaints / named if named else None
+
+    @property
+    def mostly_one_reporter(self) -> bool:
+        """Most named complaints come from one person, and there are enough to say so."""
+        share = self.top_reporter_share
+        return self.named_complaints >= 5 and share is not None and share > 0.5
+
+
+def _reporter_key() -> ColumnElement:
+    phone = Incident.reporter_phone
+    for character in (" ", "-", "(", ")", "."):
+        phone = func.replace(phone, character, "")
+    return func.coalesce(
+        func.nullif(func.lower(func.trim(Incident.reporter_email)), ""),
+        func.nullif(phone, ""),
+        func.nullif(func.lower(func.trim(Incident.reporter_name)), ""),
+    )
+
+
+def _reporting_patterns(criteria: list, group: ColumnElement) -> dict:
+    """ReportingPattern per value of ``group``, counted in one query.
+
+    Grouped twice, by group and reporter, then by group: distinct reporters and the busiest
+    reporter's complaints come out of the same pass as the counts (two queries, one for
+    counts and one for named complaints, measured a third slower on SQLite at a million
+    incidents). Expressions are computed in an inner query and grouped by column, because
+    PostgreSQL does not match a GROUP BY expression holding bound parameters to the same
+    expression in the select list.
+    """
+    partnership = Incident.source == IncidentSource.PARTNERSHIP
+    complaint = and_(partnership, Incident.report_kind == ReportKind.COMPLAINT)
+    anonymous = and_(complaint, Incident.reporter_anonymous.is_(True))
+    named = and_(complaint, Incident.reporter_anonymous.is_(False))
+    observation = and_(partnership, Incident.report_kind == ReportKind.OBSERVATION)
+    rows = (
+        select(
+            group.label("grp"),
+            case((named, _reporter_key()), else_=None).label("reporter"),
+            case((complaint, 1), else_=0).label("complaint"),
+            case((anonymous, 1), else_=0).label("anonymous"),
+            case((observation, 1), else_=0).label("observation"),
+            case((Incident.source == IncidentSource.POLICE_UK, 1), else_=0).label("police_uk"),
+        )
+        .where(*criteria)
+        .subquery()
+    )
+    by_reporter = (
+        select(
+            rows.c.grp,
+            rows.c.reporter,
+            func.count().label("incidents"),
+            func.sum(rows.c.complaint).label("complaints"),
+            func.sum(rows.c.anonymous).label("anonymous"),
+            func.sum(rows.c.observation).label("observations"),
+            func.sum(rows.c.police_uk).label("police_uk"),
+        )
+        .group_by(rows.c.grp, rows.c.reporter)
+        .subquery()
+    )
+    query = select(
+        by_reporter.c.grp,
+        func.sum(by_reporter.c.incidents),
+        func.sum(by_reporter.c.complaints),
+        func.sum(by_reporter.c.anonymous),
+        func.count(by_reporter.c.reporter),
+        func.max(case((by_reporter.c.reporter.is_not(None), by_reporter.c.complaints), else_=0)),
+        func.sum(by_reporter.c.observations),
+        func.sum(by_reporter.c.police_uk),
+    ).group_by(by_reporter.c.grp)
+    return {
+        grp: ReportingPattern(*(int(value or 0) for value in values))
+        for grp, *values in db.session.execute(query)
+    }
+
+
+# Grid, Gi* and hotspots -----------------------------------------------------------------------
+
+
+@dataclass
+class Hotspot:
+    number: int
+    cells: list[int]
+    incidents: int
+    confidence: int  # the strictest class among its cells: 99, 95 or 90
+    persistence: str
+    active_periods: list[bool]
+    busiest_cell: int
+    ward_names: list[str]
+    reporting: ReportingPattern = field(default_factory=ReportingPattern)
+
+
+@dataclass
+class HotspotData:
+    """The grid analysis for one set of filters, as the map and its tables need it."""
+
+    filters: MapFilters
+    periods: list[analysis.Period]
+    cells: np.ndarray  # the area's cells, sorted
+    counts: np.ndarray  # incidents per cell over the whole window
+    period_counts: np.ndarray  # cells x periods
+    gi: analysis.GiStar
+    hotspots: list[Hotspot]
+    total: int  # all matching incidents, wherever they are
+    outside_area: int  # in squares mostly outside the area (or ward): not in the test
+    without_location: int
+    outside_counts: dict[int, int] = field(default_factory=dict)  # by cell
+
+    @property
+    def max_count(self) -> int:
+        return int(self.counts.max()) if len(self.counts) else 0
+
+    @property
+    def period_noun(self) -> str:
+        """What the persistence periods are called: "months", "fortnights" or "20-day periods"."""
+        days = round((self.periods[0].end - self.periods[0].start) / timedelta(days=1))
+        if 28 <= days <= 31:
+            return "months"
+        if days == 14:
+            return "fortnights"
+        return f"{days}-day periods"
+
+    def cold_cells(self) -> int:
+        return int((self.gi.classes < 0).sum())
+
+
+def hotspot_data(user, filters: MapFilters) -> HotspotData:
+    """Counts on the 100 m grid, Gi* hot and cold spots, and hotspots with their persistence."""
+    return cached("hotspots", user, filters, lambda: _hotspot_data(user, filters))
+
+
+def _grid_counts(
+    user, filters: MapFilters, periods: list[analysis.Period]
+) -> list[tuple[int | None, int, int]]:
+    """(cell, period index, incidents) for every cell and period with incidents.
+
+    Reads only occurred_from and grid_cell, so the (occurred_from, grid_cell) index covers
+    it when nothing else is filtered on.
+    """
+    period = case(
+        *((Incident.occurred_from < p.end, index) for index, p in enumerate(periods[:-1])),
+        else_=len(periods) - 1,
+    )
+    rows = (
+        select(Incident.grid_cell.label("cell"), period.label("period"))
+        .where(*incident_criteria(user, filters))
+        .subquery()
+    )
+    query = select(rows.c.cell, rows.c.period, func.count()).group_by(rows.c.cell, rows.c.period)
+    return [(cell, int(index), int(count)) for cell, index, count in db.session.execute(query)]
+
+
+def _hotspot_data(user, filters: MapFilters) -> HotspotData:
+    periods = analysis.periods(filters.start, filters.end)
+    cells = grid.study_cells(filters.ward_code)
+    lattice = analysis.lattice(cells)
+    period_counts = np.zeros((len(cells), len(periods)))
+    total = without_location = 0
+    outside_counts: dict[int, int] = {}
+    for cell, index, count in _grid_counts(user, filters, periods):
+        total += count
+        if cell is None:
+            without_location += count
+            continue
+        position = np.searchsorted(cells, cell)
+        if position < len(cells) and cells[position] == cell:
+            period_counts[position, index] += count
+        else:
+            outside_counts[cell] = outside_counts.get(cell, 0) + count
+    counts = period_counts.sum(axis=1)
+    gi = analysis.gi_star(counts, lattice)
+    period_z = analysis.analytic_z(period_counts, lattice)
+
+    hotspots = []
+    clusters = analysis.hot_clusters(lattice, gi.classes, counts)
+    wards_by_cell = _wards_of_cells(cells[np.concatenate(clusters)]) if clusters else {}
+    for number, members in enumerate(clusters, start=1):
+        active = analysis.period_activity(period_z, members)
+        member_cells = [int(cell) for cell in cells[members]]
+        hotspots.append(
+            Hotspot(
+                number=number,
+                cells=member_cells,
+                incidents=int(counts[members].sum()),
+                confidence=int(gi.classes[members].max()),
+                persistence=analysis.persistence(active),
+                active_periods=active,
+                busiest_cell=int(cells[members][np.argmax(counts[members])]),
+                ward_names=sorted({wards_by_cell[c] for c in member_cells if wards_by_cell[c]}),
+            )
+        )
+    if hotspots:
+        number_of_cell = {cell: h.number for h in hotspots for cell in h.cells}
+        group = case(number_of_cell, value=Incident.grid_cell, else_=0)
+        criteria = incident_criteria(user, filters)
+        criteria.append(Incident.grid_cell.in_(list(number_of_cell)))
+        patterns = _reporting_patterns(criteria, group)
+        for hotspot in hotspots:
+            hotspot.reporting = patterns.get(hotspot.number, ReportingPattern())
+    return HotspotData(
+        filters=filters,
+        periods=periods,
+        cells=cells,
+        counts=counts,
+        period_counts=period_counts,
+        gi=gi,
+        hotspots=hotspots,
+        total=total,
+        outside_area=sum(outside_counts.values()),
+        without_location=without_location,
+        outside_counts=outside_counts,
+    )
+
+
+def _wards_of_cells(cells: np.ndarray) -> dict[int, str | None]:
+    latitudes, longitudes = grid.cell_centres(cells)
+    wards = geography().wards_at(latitudes, longitudes)
+    return {
+        int(cell): (ward.name if ward else None) for cell, ward in zip(cells, wards, strict=True)
+    }
+
+
+# Wards -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class WardSummary:
+    code: str | None  # None: incidents outside every ward
+    name: str
+    incidents: int
+    previous: int
+    reporting: ReportingPattern
+    residents: int | None = None
+    daytime_population: int | None = None
+    resident_rate: float | None = None
+    resident_rate_smoothed: float | None = None
+    daytime_rate: float | None = None
+    daytime_rate_smoothed: float | None = None
+
+    @property
+    def change(self) -> int:
+        return self.incidents - self.previous
+
+    @property
+    def change_share(self) -> float | None:
+        """The change as a share of the previous period's count (None when it had none)."""
+        return self.change / self.previous if self.previous else None
+
+
+@dataclass
+class WardData:
+    filters: MapFilters
+    previous_filters: MapFilters
+    wards: list[WardSummary]
+    population: Population
+
+    @property
+    def total(self) -> int:
+        return sum(ward.incidents for ward in self.wards)
+
+    @property
+    def previous_total(self) -> int:
+        return sum(ward.previous for ward in self.wards)
+
+    @property
+    def max_count(self) -> int:
+        return max((ward.incidents for ward in self.wards if ward.code), default=0)
+
+
+@dataclass(frozen=True)
+class Population:
+    """Ward denominators: residents and daytime (workday) population, and where they came from."""
+
+    source: str
+    confirmed: bool
+    residents: dict[str, int]
+    daytime: dict[str, int]
+
+
+def ward_population() -> Population:
+    path = Path(current_app.config.get("ASB_WARD_POPULATION") or DEFAULT_POPULATION_FILE)
+    return _load_population(str(path), path.stat().st_mtime)
+
+
+@cache
+def _load_population(path: str, modified: float) -> Population:
+    with open(path, encoding="utf-8") as file:
+        data = json.load(file)
+    wards = data["wards"]
+    return Population(
+        source=data.get("source", ""),
+        confirmed=bool(data.get("confirmed", False)),
+        residents={code: int(ward["residents"]) for code, ward in wards.items()},
+        daytime={code: int(ward["daytime_population"]) for code, ward in wards.items()},
+    )
+
+
+def ward_data(user, filters: MapFilters) -> WardData:
+    """Incidents per ward, the change on the previous period, reporting pattern and rates."""
+    return cached("wards", user, filters, lambda: _ward_data(user, filters))
+
+
+def _ward_data(user, filters: MapFilters) -> WardData:
+    previous = filters.previous()
+    patterns = _reporting_patterns(incident_criteria(user, filters), Incident.ward_code)
+    before = dict(
+        db.session.execute(
+            select(Incident.ward_code, func.count())
+            .where(*incident_criteria(user, previous))
+            .group_by(Incident.ward_code)
+        ).all()
+    )
+    population = ward_population()
+    wards = [
+        WardSummary(
+            code=ward.code,
+            name=ward.name,
+            incidents=patterns.get(ward.code, ReportingPattern()).incidents,
+            previous=int(before.get(ward.code, 0)),
+            reporting=patterns.get(ward.code, ReportingPattern()),
+            residents=population.residents.get(ward.code),
+            daytime_population=population.daytime.get(ward.code),
+        )
+        for ward in geography().ward_list
+        if not filters.ward_code or ward.code == filters.ward_code
+    ]
+    events = [ward.incidents for ward in wards]
+    for attribute, denominators in (
+        ("resident", [ward.residents or 0 for ward in wards]),
+        ("daytime", [ward.daytime_population or 0 for ward in wards]),
+    ):
+        crude = analysis.crude_rates(events, denominators)
+        smoothed = analysis.smoothed_rates(events, denominators)
+        for ward, rate, smooth in zip(wards, crude, smoothed, strict=True):
+            setattr(ward, f"{attribute}_rate", rate)
+            setattr(ward, f"{attribute}_rate_smoothed", smooth)
+    if None in patterns or before.get(None):
+        outside = patterns.get(None, ReportingPattern())
+        wards.append(
+            WardSummary(
+                code=None,
+                name="Outside the wards",
+                incidents=outside.incidents,
+                previous=int(before.get(None, 0)),
+                reporting=outside,
+            )
+        )
+    return WardData(filters, previous, wards, population)
+
+
+# Repeat locations and points ---------------------------------------------------------------------
+
+
+@dataclass
+class RepeatLocation:
+    place: str
+    ward_name: str | None
+    incidents: int
+    latest: datetime
+    cell: int
+
+
+def repeat_locations(user, filters: MapFilters, limit: int = REPEAT_LOCATIONS_SHOWN):
+    """The places with most incidents (two or more): the same place text in one 100 m square.
+
+    Place texts are compared ignoring case, punctuation and spacing. Grouping by text inside
+    the stored grid cell keeps one place one row (a 25 m square would split a place whose
+    points were picked a few metres apart) and keeps "On or near Bishopsgate" at both ends
+    of the street apart.
+    """
+    return cached(
+        f"repeat-locations-{limit}", user, filters, lambda: _repeat_locations(user, filters, limit)
+    )
+
+
+# Each replace() costs about 50 ms per million rows on SQLite, so only the usual separators.
+PLACE_PUNCTUATION = (",", ".", "-")
+
+
+def _place_key() -> ColumnElement:
+    """The place text in lower case, punctuation as spaces, runs of spaces as one."""
+    key = func.lower(Incident.location_description)
+    for mark in PLACE_PUNCTUATION:
+        key = func.replace(key, mark, " ")
+    for _ in range(2):  # up to four spaces in a row become one
+        key = func.replace(key, "  ", " ")
+    return func.trim(key)
+
+
+def place_key(text: str) -> str:
+    """_place_key in Python (which also collapses longer runs of spaces)."""
+    key = text.lower()
+    for mark in PLACE_PUNCTUATION:
+        key = key.replace(mark, " ")
+    return " ".join(key.split())
+
+
+def _repeat_locations(user, filters: MapFilters, limit: int) -> list[RepeatLocation]:
+    top = _places_in(user, filters, limit)
+    spellings = _commonest_spellings(user, filters, {int(cell) for cell, *_ in top})
+    return [
+        RepeatLocation(
+            place=spellings.get((int(cell), place_key(place)), place.strip()),
+            ward_name=ward,
+            incidents=int(count),
+            latest=_as_utc(last),
+            cell=int(cell),
+        )
+        for cell, place, ward, count, last in top
+    ]
+
+
+def _places_in(user, filters: MapFilters, limit: int) -> list:
+    """(cell, a spelling, ward, incidents, latest) of the busiest places.
+
+    Searching the busiest squares first (a place cannot have more incidents than its
+    square) was tried: at a million incidents a street name fills most of every square,
+    so nearly every square had to be searched anyway, and it cost more.
+    """
+    rows = (
+        select(
+            Incident.grid_cell.label("cell"),
+            _place_key().label("place_key"),
+            Incident.location_description.label("place"),
+            Incident.ward_name.label("ward"),
+            Incident.occurred_from.label("occurred"),
+        )
+        .where(*incident_criteria(user, filters), Incident.grid_cell.is_not(None))
+        .subquery()
+    )
+    incidents = func.count()
+    latest = func.max(rows.c.occurred)
+    return db.session.execute(
+        select(rows.c.cell, func.min(rows.c.place), func.min(rows.c.ward), incidents, latest)
+        .group_by(rows.c.cell, rows.c.place_key)
+        .having(incidents >= 2)
+        .order_by(incidents.desc(), latest.desc(), rows.c.cell, rows.c.place_key)
+        .limit(limit)
+    ).all()
+
+
+def _commonest_spellings(user, filters: MapFilters, cells: set[int]) -> dict[tuple, str]:
+    """The way each place is most often written, by (cell, place key), in the cells given."""
+    if not cells:
+        return {}
+    counted: dict[tuple, list[tuple[int, str]]] = {}
+    for cell, place, count in db.session.execute(
+        select(Incident.grid_cell, Incident.location_description, func.count())
+        .where(
+            *incident_criteria(user, filters),
+            Incident.grid_cell.in_(sorted(cells)),
+        )
+        .group_by(Incident.grid_cell, Incident.location_description)
+    ):
+        counted.setdefault((cell, place_key(place)), []).append((-count, place.strip()))
+    return {key: min(options)[1] for key, options in counted.items()}
+
+
+def _as_utc(value: datetime | str) -> datetime:
+    """Aggregates bypass the column type, so SQLite hands back text and naive datetimes."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """An incident as the clustered layer shows it: where, when, what; nothing about people."""
+
+    id: int
+    reference: str
+    category: str
+    occurred_from: datetime
+    latitude: float
+    longitude: float
+
+
+def recent_points(user, filters: MapFilters, cap: int | None = None) -> list[MapPoint]:
+    """The most recent matching incidents, at most ``cap`` (MAP_POINTS_CAP, 2,000 by default)."""
+    cap = cap or int(current_app.config.get("MAP_POINTS_CAP", DEFAULT_POINTS_CAP))
+    return cached(f"points-{cap}", user, filters, lambda: _recent_points(user, filters, cap))
+
+
+def _recent_points(user, filters: MapFilters, cap: int) -> list[MapPoint]:
+    query = (
+        select(
+            Incident.id,
+            Incident.reference,
+            Incident.category,
+            Incident.occurred_from,
+            Incident.latitude,
+            Incident.longitude,
+        )
+        .where(*incident_criteria(user, filters))
+        .order_by(Incident.occurred_from.desc(), Incident.id.desc())
+        .limit(cap)
+    )
+    return [
+        MapPoint(id_, reference, category.label, occurred, latitude, longitude)
+        for id_, reference, category, occurred, latitude, longitude in db.session.execute(query)
+    ]
