@@ -233,7 +233,7 @@ def _officer_adds_action(page, officer: StaffMember) -> str:
     row = actions.get_by_role("row", name=re.compile(description))
     expect(row).to_contain_text(officer.name)
     # The button's hidden text names the action.
-    done = re.compile(rf"^Mark as done – {re.escape(description)}$")
+    done = re.compile("^Mark as done \u2013 " + re.escape(description) + "$")
     expect(row.get_by_role("button", name=done)).to_be_visible()
     assert_accessible(page, "the case page with an action")
     return description
