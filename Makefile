@@ -56,3 +56,9 @@ test: $(VENV)/.installed-dev assets lint
 
 clean:
 	rm -rf $(VENV) node_modules static/dist instance/asb-test.sqlite3
+
+# A million synthetic incidents in SQLite and PostgreSQL (generated once, then reused), timed;
+# the figures go into docs/performance.md. Takes minutes: not part of `make test`.
+.PHONY: bench
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -55,6 +55,7 @@ class Permission(StrEnum):
     VIEW_PERSON = "view-person"
     VIEW_PERSON_DETAILS = "view-person-details"
     MERGE_PEOPLE = "merge-people"
+    VIEW_OVERVIEW = "view-overview"
     VIEW_OUTBOX = "view-outbox"
     MANAGE_USERS = "manage-users"
     MANAGE_REFERENCE_DATA = "manage-reference-data"
@@ -219,6 +220,9 @@ _GENERAL_RULES: dict[Permission, Callable[[User], bool]] = {
     Permission.LOG_CASE_REVIEW: _works_incidents,
     Permission.MANAGE_CASE_REVIEWS: lambda user: _works_incidents(user) and user.is_asb_lead,
     Permission.VIEW_INTERVENTION_DEADLINES: _works_incidents,
+    Permission.VIEW_OVERVIEW: lambda user: (
+        _works_incidents(user) and (user.is_asb_lead or user.role is Role.MANAGER)
+    ),
     Permission.VIEW_OUTBOX: lambda user: user.role is Role.ADMIN or user.is_asb_lead,
     Permission.MANAGE_USERS: lambda user: user.role is Role.ADMIN,
     Permission.MANAGE_REFERENCE_DATA: lambda user: user.role is Role.ADMIN,

@@ -108,3 +108,17 @@ def test_case_review_applications(world, user, sees_application, sees_applicant)
     users, _, _, application = world
     assert can(users[user], Permission.VIEW_CASE_REVIEW, application) is sees_application
     assert can(users[user], Permission.VIEW_CASE_REVIEW_APPLICANT, application) is sees_applicant
+
+
+@pytest.mark.parametrize(
+    ("role", "code", "allowed"),
+    [
+        (Role.ASB_LEAD, "community-safety", True),
+        (Role.MANAGER, "housing", True),
+        (Role.OFFICER, "housing", False),
+        (Role.PARTNER, "city-police", False),
+        (Role.ADMIN, "community-safety", False),
+    ],
+)
+def test_overview_is_for_the_asb_lead_and_managers(db_session, role, code, allowed):
+    assert can(UserFactory(role=role, agency=agency(code)), Permission.VIEW_OVERVIEW) is allowed

@@ -67,6 +67,13 @@ class Incident(db.Model):
         Index("ix_incidents_category_occurred", "category", "occurred_from"),
         Index("ix_incidents_status_occurred", "status", "occurred_from"),
         Index("ix_incidents_occurred_grid_cell", "occurred_from", "grid_cell"),
+        Index(
+            "ix_incidents_agency_category_occurred",
+            "recording_agency_id",
+            "category",
+            "occurred_from",
+            "id",
+        ),
         UniqueConstraint("reference"),
     )
 

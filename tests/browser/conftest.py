@@ -172,16 +172,31 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
 # Chromium and watched pages ----------------------------------------------------------------
 
 
+_SHARED_BROWSER: dict[str, object] = {}
+
+
 @pytest.fixture(scope="session")
 def browser(_browser_prerequisites) -> Iterator:
+    """One Chromium for the whole run.
+
+    Other test folders import this fixture, which makes pytest hold a second copy of it;
+    Playwright's sync API cannot start twice in one thread, so later copies share the first.
+    """
+    if "browser" in _SHARED_BROWSER:
+        yield _SHARED_BROWSER["browser"]
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
-        yield browser
-        browser.close()
+        _SHARED_BROWSER["browser"] = browser
+        try:
+            yield browser
+        finally:
+            _SHARED_BROWSER.pop("browser", None)
+            browser.close()
 
 
 # Reports each securitypolicyviolation event, before any of the page's own scripts run.

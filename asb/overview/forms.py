@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from wtforms import SelectField
+
+from asb.forms import BaseForm, ChoiceMessages, whole_number
+from asb.overview.queries import DEFAULT_MONTHS, PERIOD_MONTHS, Interval, OverviewFilters
+
+
+class ChoiceField(ChoiceMessages, SelectField):
+    pass
+
+
+class OverviewFilterForm(BaseForm):
+    """The overview's period, interval and agency, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    months = ChoiceField(
+        "Period",
+        choices=[(str(months), f"Last {months} months") for months in PERIOD_MONTHS],
+        default=str(DEFAULT_MONTHS),
+        widget=GovSelect(),
+    )
+    interval = ChoiceField(
+        "Count incidents by",
+        choices=[(Interval.MONTH.value, "Month"), (Interval.WEEK.value, "Week")],
+        default=Interval.MONTH.value,
+        widget=GovSelect(),
+    )
+    agency = ChoiceField("Recording agency", default="", widget=GovSelect())
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency.choices = [("", "All agencies")] + [(str(a.id), a.name) for a in agencies]
+
+    def as_filters(self) -> OverviewFilters:
+        return OverviewFilters(
+            months=whole_number(self.months.data) or DEFAULT_MONTHS,
+            interval=Interval(self.interval.data or Interval.MONTH.value),
+            agency_id=whole_number(self.agency.data),
+        )
