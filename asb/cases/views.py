@@ -74,20 +74,25 @@ def _case_filters() -> queries.CaseFilters:
     )
 
 
+def _render_queue(template: str, shown: list[Case], filters: queries.CaseFilters, **extra):
+    """A queue page: its cases, which have overdue actions, and the filters in use."""
+    return render_template(
+        template,
+        filters=filters,
+        overdue_actions=queries.overdue_action_case_ids(shown),
+        today=queries.today(),
+        action_form=BaseForm(),
+        **extra,
+    )
+
+
 @blueprint.get("")
 @login_required
 def my_cases():
     authorize(Permission.OPEN_CASE)
     filters = _case_filters()
     cases = queries.my_cases(_user(), filters)
-    return render_template(
-        "cases/my_cases.html",
-        cases=cases,
-        filters=filters,
-        overdue_actions=queries.overdue_action_case_ids(cases),
-        today=queries.today(),
-        action_form=BaseForm(),
-    )
+    return _render_queue("cases/my_cases.html", cases, filters, cases=cases)
 
 
 @blueprint.get("/team")
@@ -97,14 +102,7 @@ def team_cases():
     filters = _case_filters()
     queue = queries.team_queue(_user(), filters)
     every = queue.unassigned + [c for cases in queue.by_officer.values() for c in cases]
-    return render_template(
-        "cases/team.html",
-        queue=queue,
-        filters=filters,
-        overdue_actions=queries.overdue_action_case_ids(every),
-        today=queries.today(),
-        action_form=BaseForm(),
-    )
+    return _render_queue("cases/team.html", every, filters, queue=queue)
 
 
 @blueprint.get("/all")
@@ -113,13 +111,12 @@ def all_cases():
     authorize(Permission.VIEW_ALL_CASES)
     filters = _case_filters()
     cases = queries.all_open_cases(_user(), filters)
-    return render_template(
+    return _render_queue(
         "cases/all.html",
+        cases,
+        filters,
         cases=cases,
-        filters=filters,
         agencies=incident_queries.active_agencies(internal_only=True),
-        overdue_actions=queries.overdue_action_case_ids(cases),
-        today=queries.today(),
     )
 
 
