@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
-from wtforms import DateField, Field, PasswordField, StringField
+from wtforms import DateField, PasswordField, StringField
 from wtforms.validators import ValidationError
 
 
@@ -94,12 +94,6 @@ class TimeField(StringField):
 
 def combine_local(day: date, at: time | None, zone) -> datetime:
     return datetime.combine(day, at or time(0, 0), tzinfo=zone)
-
-
-def require(field: Field, message: str) -> None:
-    """Raise the message on a field that has no value (for conditionally required fields)."""
-    if field.data in (None, "", []):
-        raise ValidationError(message)
 
 
 class ChoiceMessages:
