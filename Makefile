@@ -62,3 +62,10 @@ clean:
 .PHONY: bench
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# 40 signed-in users for 60 s against gunicorn on PostgreSQL, in a database of its own
+# (asb_loadtest, dropped afterwards), one worker killed mid-run; every acknowledged write
+# is counted in the database. The figures go into docs/performance.md. Not part of `make test`.
+.PHONY: loadtest
+loadtest: $(VENV)/.installed
+	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)
