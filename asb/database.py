@@ -9,6 +9,10 @@ from sqlalchemy import DateTime, types
 
 from asb.extensions import db
 
+# The largest id or number an Integer column holds: PostgreSQL's integer is 32-bit, so a
+# larger one sent in a URL or a form is refused before it reaches a query.
+INTEGER_MAX = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

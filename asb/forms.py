@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
 from wtforms import DateField, PasswordField, StringField
 from wtforms.validators import ValidationError
+
+from asb.database import INTEGER_MAX
+
+# Control characters other than tab, line feed and carriage return: nobody types them, and
+# PostgreSQL refuses to store a NUL.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def has_control_characters(text: str) -> bool:
+    return _CONTROL_CHARACTERS.search(text) is not None
+
+
+def _without_control_characters(value):
+    if isinstance(value, str):
+        return _CONTROL_CHARACTERS.sub("", value)
+    if isinstance(value, list):
+        return [_without_control_characters(item) for item in value]
+    return value
 
 
 def _strip(value):
@@ -28,6 +47,21 @@ class BaseForm(FlaskForm):
             if _strip not in filters and unbound_field.field_class is not PasswordField:
                 unbound_field.kwargs["filters"] = [_strip, *filters]
             return unbound_field.bind(form=form, **options)
+
+    def process(self, *args, **kwargs) -> None:
+        """Refuse control characters in any field, and keep them out of its data.
+
+        The data is cleaned as well as refused, so no check or query ever sees a NUL.
+        """
+        super().process(*args, **kwargs)
+        for field in self:
+            sent = [value for value in field.raw_data or () if isinstance(value, str)]
+            if any(has_control_characters(value) for value in sent):
+                field.data = _without_control_characters(field.data)
+                field.process_errors.append(
+                    f"{field.label.text} contains invisible control characters: "
+                    "type it again without them"
+                )
 
     def error_summary_items(self) -> list[dict[str, str]]:
         """The error summary's links, pointing at the first input of each field."""
@@ -61,10 +95,10 @@ class GovDateField(DateField):
         if not all(parts):
             self.data = None
             raise ValueError(f"{self.label.text} must include a day, month and year")
+        day, month, year = (whole_number(part) for part in parts)
         try:
-            day, month, year = (int(part) for part in parts)
             self.data = date(year, month, day)
-        except ValueError:
+        except (TypeError, ValueError, OverflowError):
             self.data = None
             raise ValueError(f"{self.label.text} must be a real date") from None
 
@@ -115,11 +149,13 @@ class ChoiceMessages:
 
 
 def whole_number(text: str | None) -> int | None:
-    """Read a whole number typed or sent as ASCII digits; anything else is None.
+    """Read a whole number typed or sent as ASCII digits that an Integer column can hold.
 
-    str.isdigit() alone accepts characters such as "²" that int() cannot read.
+    Anything else is None: str.isdigit() alone accepts characters such as "²" that int()
+    cannot read, and a number past INTEGER_MAX makes PostgreSQL refuse the query.
     """
     text = (text or "").strip()
-    if text.isascii() and text.isdigit() and len(text) <= 12:
-        return int(text)
+    if text.isascii() and text.isdigit() and len(text) <= len(str(INTEGER_MAX)):
+        number = int(text)
+        return number if number <= INTEGER_MAX else None
     return None

@@ -33,7 +33,7 @@ from asb.cases.models import Case, CaseReviewApplication, CaseReviewComplaint
 from asb.cases.services import team_members
 from asb.cases.working_days import load_bank_holidays
 from asb.extensions import db
-from asb.forms import BaseForm
+from asb.forms import BaseForm, whole_number
 from asb.incidents import queries as incident_queries
 from asb.incidents.export import safe_cell
 from asb.incidents.models import Incident
@@ -160,7 +160,8 @@ def new_application():
     case_id = request.args.get("case", "") if request.method == "GET" else form.case_id.data
     case = None
     if case_id:
-        case = db.session.get(Case, int(case_id)) if case_id.isdigit() else None
+        number = whole_number(case_id)
+        case = db.session.get(Case, number) if number is not None else None
         if case is None:
             abort(404)
         authorize_case_view(case)
@@ -512,8 +513,7 @@ def _figures_request() -> tuple[queries.Figures, queries.YearBasis, int, int]:
         basis_value = queries.YearBasis.FINANCIAL.value
     basis = queries.YearBasis(basis_value)
     latest = queries.current_year(basis, queries.today())
-    year_text = request.args.get("year", "")
-    year = int(year_text) if year_text.isdigit() else latest
+    year = whole_number(request.args.get("year")) or latest
     if not EARLIEST_YEAR <= year <= latest:
         year = latest
     return queries.figures(queries.period_for(year, basis)), basis, year, latest

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from asb.cases.interventions import InterventionKind
 from asb.cases.models import Intervention, Person
 from asb.database import utcnow
-from asb.forms import BaseForm, GovDateField, TimeField, combine_local
+from asb.forms import BaseForm, GovDateField, TimeField, combine_local, whole_number
 from asb.incidents.forms import YES_NO, ChoiceField, RadiosField
 from asb.interventions.services import (
     DURATION_KINDS,
@@ -29,6 +29,7 @@ from asb.interventions.services import (
     fixed_penalty_problem,
 )
 from asb.presentation import LONDON
+from asb.submissions import SubmitOnce
 
 OLDEST_AGE = 120
 LONGEST_MONTHS = 1200
@@ -43,9 +44,10 @@ def _whole_number(field: Field, message: str, *, low: int, high: int) -> int | N
     text = (field.data or "").replace(",", "")
     if not text:
         return None
-    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+    number = whole_number(text)
+    if number is None or not low <= number <= high:
         raise ValidationError(message)
-    return int(text)
+    return number
 
 
 # Which field a message from validate_intervention belongs to, by the words it uses.
@@ -59,7 +61,7 @@ RULE_MESSAGE_FIELDS = (
 )
 
 
-class InterventionForm(BaseForm):
+class InterventionForm(SubmitOnce, BaseForm):
     kind = RadiosField(
         "Kind of intervention",
         description="What may be used, and its clocks, follow the law on the date of issue",
@@ -243,7 +245,7 @@ class InterventionForm(BaseForm):
             self[name].errors.append(problem)
 
 
-class BreachForm(BaseForm):
+class BreachForm(SubmitOnce, BaseForm):
     occurred_on = GovDateField(
         "Date of the breach",
         description="For example, 27 3 2026",

@@ -14,6 +14,7 @@ from asb.cases.models import Case, CasePerson, Intervention, Person
 from asb.cases.vocabulary import CaseStatus, PersonRole
 from asb.database import utcnow
 from asb.extensions import db
+from asb.forms import whole_number
 from asb.interventions.services import stored_clocks
 from asb.policy import visible_cases
 from asb.presentation import LONDON
@@ -145,9 +146,10 @@ def _order(item: DueItem) -> tuple[date, time, int, str]:
 
 
 def parse_within(value: str | None) -> int:
-    if value and value.isascii() and value.isdigit():
-        return max(1, min(int(value), MAX_WITHIN_DAYS))
-    return DEFAULT_WITHIN_DAYS
+    number = whole_number(value)
+    if number is None:
+        return DEFAULT_WITHIN_DAYS
+    return max(1, min(number, MAX_WITHIN_DAYS))
 
 
 def people_on(case: Case) -> list[tuple[Person, str]]:

@@ -8,6 +8,7 @@ from asb.auth.models import User
 from asb.cases.models import Case, CaseIncident, Person
 from asb.cases.vocabulary import PersonRole
 from asb.extensions import db
+from asb.forms import whole_number
 from asb.incidents.models import Incident
 from asb.people import queries, services, victimisation
 from asb.people.forms import CHOOSE_MATCH, NEW_PERSON, ExplanationForm, MergeForm, PersonForm
@@ -117,9 +118,10 @@ def _draft(case: Case, form: PersonForm) -> queries.PersonDraft | None:
     """The person named on one of the case's incidents that the form starts from, if any."""
     incident_id = request.args.get("incident") or form.incident_id.data or ""
     named_as = request.args.get("named") or form.named_as.data or ""
-    if not incident_id.isdigit():
+    number = whole_number(incident_id)
+    if number is None:
         return None
-    incident = db.session.get(Incident, int(incident_id))
+    incident = db.session.get(Incident, number)
     linked = incident is not None and db.session.get(CaseIncident, (case.id, incident.id))
     if not linked or not can(_user(), Permission.VIEW_PERSONAL_DETAILS, incident):
         return None
@@ -180,9 +182,10 @@ def merge_person(person_id: int):
         abort(404)
     form = MergeForm()
     raw = form.duplicate_id.data if request.method == "POST" else request.args.get("duplicate_id")
-    if not (raw or "").isdigit():
+    duplicate_id = whole_number(raw)
+    if duplicate_id is None:
         abort(404)
-    duplicate = _load_person(int(raw))
+    duplicate = _load_person(duplicate_id)
     if duplicate.merged_into_id is not None or duplicate.id == keep.id:
         abort(404)
     if not can(_user(), Permission.MERGE_PEOPLE, (keep, duplicate)):
