@@ -84,8 +84,47 @@ def notify_overdue_command() -> None:
 
 
 @cli.command("send-emails")
-def send_emails_command() -> None:
-    """Send queued emails through MAIL_SERVER (run every minute by cron or a timer)."""
-    from asb.notifications.services import send_pending_emails
+@click.option("--loop", is_flag=True, help="Keep sending until stopped by SIGTERM or Ctrl+C.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="Seconds to wait between batches with --loop.",
+)
+def send_emails_command(loop: bool, interval: float) -> None:
+    """Send queued emails through MAIL_SERVER, once or (--loop) until stopped.
 
-    click.echo(f"Tried {send_pending_emails()} queued emails.")
+    Any number may run at once: each email is claimed before it is sent. Without --loop,
+    run it every minute, for example from cron:
+
+    \b
+    * * * * * cd /srv/asb && .venv/bin/flask --app wsgi asb send-emails
+    """
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from asb.notifications.sending import send_due_emails
+
+    if not current_app.config["MAIL_SERVER"]:
+        raise click.ClickException(
+            "MAIL_SERVER is not set, so there is nothing to send through: emails are only "
+            "logged and listed on the outbox page."
+        )
+    if not loop:
+        result = send_due_emails()
+        click.echo(f"Sent {result.sent} emails; {result.failed} failed.")
+        return
+
+    stop = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stop.set())
+    click.echo(f"Sending queued emails every {interval:g} s until stopped.")
+    while not stop.is_set():
+        result = send_due_emails(stop=stop)
+        if result.sent or result.failed:
+            click.echo(f"Sent {result.sent} emails; {result.failed} failed.")
+        stop.wait(interval)
+    click.echo("Stopped.")

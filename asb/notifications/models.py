@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from asb.database import UTCDateTime, utcnow
+from asb.database import UTCDateTime, enum_type, utcnow
+from asb.enums import LabelledEnum
 from asb.extensions import db
 
 
@@ -23,8 +24,29 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class EmailStatus(LabelledEnum):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+    @property
+    def tag_colour(self) -> str:
+        return {
+            EmailStatus.QUEUED: "grey",
+            EmailStatus.SENDING: "blue",
+            EmailStatus.SENT: "green",
+            EmailStatus.FAILED: "red",
+        }[self]
+
+
 class OutboxEmail(db.Model):
-    """Every email asb sends (or, in development, would send), as an audit of what was said."""
+    """Every email asb sends (or, in development, would send), as an audit of what was said.
+
+    A queued email is due at `next_attempt_at`. A sender claims it by setting it to sending,
+    counting the attempt and moving `next_attempt_at` to the end of its lease, so an email
+    whose sender died is due again once the lease runs out.
+    """
 
     __tablename__ = "outbox_emails"
 
@@ -33,5 +55,15 @@ class OutboxEmail(db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    status: Mapped[EmailStatus] = mapped_column(
+        enum_type(EmailStatus, "email_status"),
+        default=EmailStatus.QUEUED,
+        server_default=EmailStatus.QUEUED.value,
+    )
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, default=utcnow, index=True
+    )
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why the last attempt failed: kept while the email waits to be tried again.
     error: Mapped[str | None] = mapped_column(String(300))

@@ -1,25 +1,24 @@
 """Tell people about work that needs them: in the app, and by email.
 
 Emails are written to the outbox table in the same transaction as the change they report.
-When MAIL_SERVER is set, `flask asb send-emails` (run every minute by cron or a timer) sends
-them over SMTP; otherwise (development, tests) they are only written to the log and shown on
-the outbox page, so nothing needs a mail server. Emails carry no personal details of
+When MAIL_SERVER is set, `flask asb send-emails` sends them over SMTP (see sending.py);
+otherwise (development, tests) they are only written to the log and shown on the outbox
+page, so nothing needs a mail server. Emails carry no personal details of
 reporters or victims: only a reference and a link.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
-from email.message import EmailMessage
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
+from asb.audit.services import record_event
 from asb.auth.models import User
 from asb.database import utcnow
 from asb.extensions import db
-from asb.notifications.models import Notification, OutboxEmail
+from asb.notifications.models import EmailStatus, Notification, OutboxEmail
 
 log = logging.getLogger("asb.mail")
 
@@ -38,36 +37,40 @@ def queue_email(recipient: str, subject: str, body: str) -> OutboxEmail:
     email = OutboxEmail(recipient=recipient, subject=subject, body=body)
     if not current_app.config.get("MAIL_SERVER"):
         log.info("email to %s (not sent: no MAIL_SERVER): %s", recipient, subject)
+        email.status = EmailStatus.SENT
         email.sent_at = utcnow()
+        email.next_attempt_at = None
     db.session.add(email)
     return email
 
 
-def send_pending_emails() -> int:
-    """Send queued emails over SMTP; returns how many were tried."""
-    pending = db.session.scalars(
-        select(OutboxEmail).where(OutboxEmail.sent_at.is_(None), OutboxEmail.error.is_(None))
+def retry_email(email: OutboxEmail, *, actor: User) -> bool:
+    """Put a failed email back in the queue with all its attempts again; False if not failed."""
+    if email.status is not EmailStatus.FAILED:
+        return False
+    record_event("email.retried", actor=actor, obj=email, error=email.error)
+    email.status = EmailStatus.QUEUED
+    email.attempts = 0
+    email.next_attempt_at = utcnow()
+    email.error = None
+    db.session.flush()
+    return True
+
+
+def outbox_emails(limit: int = 200) -> tuple[list[OutboxEmail], list[OutboxEmail]]:
+    """The failed emails (all of them: they need someone), and the latest of the rest."""
+    failed = db.session.scalars(
+        select(OutboxEmail)
+        .where(OutboxEmail.status == EmailStatus.FAILED)
+        .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
     ).all()
-    config = current_app.config
-    for email in pending:
-        message = EmailMessage()
-        message["From"] = config["MAIL_SENDER"]
-        message["To"] = email.recipient
-        message["Subject"] = email.subject
-        message.set_content(email.body)
-        try:
-            with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-                if config.get("MAIL_USE_TLS"):
-                    smtp.starttls()
-                if config.get("MAIL_USERNAME"):
-                    smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-                smtp.send_message(message)
-            email.sent_at = utcnow()
-        except (OSError, smtplib.SMTPException) as error:
-            log.warning("email to %s failed: %s", email.recipient, error)
-            email.error = str(error)[:300]
-    db.session.commit()
-    return len(pending)
+    latest = db.session.scalars(
+        select(OutboxEmail)
+        .where(OutboxEmail.status != EmailStatus.FAILED)
+        .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
+        .limit(limit)
+    ).all()
+    return list(failed), list(latest)
 
 
 def unread_count(user: User) -> int:

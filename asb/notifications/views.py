@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from asb.extensions import db
 from asb.forms import BaseForm
 from asb.notifications import services
 from asb.notifications.models import OutboxEmail
+from asb.notifications.sending import MAX_ATTEMPTS
 from asb.policy import Permission, authorize
 
 blueprint = Blueprint("notifications", __name__)
@@ -38,11 +38,32 @@ def mark_read():
 @blueprint.get("/outbox")
 @login_required
 def outbox():
-    """The emails asb sent or, without a mail server, would have sent (development only)."""
-    if current_app.config.get("MAIL_SERVER"):
-        abort(404)
+    """The emails asb sent, is sending or failed to send (without a mail server: would send)."""
     authorize(Permission.VIEW_OUTBOX)
-    emails = db.session.scalars(
-        select(OutboxEmail).order_by(OutboxEmail.created_at.desc()).limit(200)
-    ).all()
-    return render_template("notifications/outbox.html", emails=emails)
+    failed, emails = services.outbox_emails()
+    return render_template(
+        "notifications/outbox.html",
+        failed=failed,
+        emails=emails,
+        mail_server=current_app.config.get("MAIL_SERVER"),
+        max_attempts=MAX_ATTEMPTS,
+        action_form=BaseForm(),
+    )
+
+
+@blueprint.post("/outbox/<int:email_id>/retry")
+@login_required
+def retry_email(email_id: int):
+    # The permission is not about one email, so ask it first: ids are no one else's business.
+    authorize(Permission.VIEW_OUTBOX)
+    email = db.session.get(OutboxEmail, email_id)
+    if email is None:
+        abort(404)
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    if services.retry_email(email, actor=current_user._get_current_object()):
+        db.session.commit()
+        flash(f"The email to {email.recipient} will be sent again.", "success")
+    else:
+        flash(f"The email to {email.recipient} has not failed, so it was left as it is.")
+    return redirect(url_for("notifications.outbox"))

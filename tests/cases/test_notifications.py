@@ -260,10 +260,21 @@ def test_outbox_lists_the_emails_asb_would_have_sent(client, login_as, user, mak
     assert f"To {officer.email}" in text
 
 
-def test_outbox_is_not_there_when_a_mail_server_is_set(client, login_as, app, monkeypatch):
+def test_outbox_shows_what_is_queued_when_a_mail_server_is_set(
+    client, login_as, user, make_case, app, monkeypatch
+):
+    """With a mail server the outbox is where failed emails are seen and tried again."""
     monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.test")
     login_as(Role.ADMIN, "community-safety")
-    assert client.get("/outbox").status_code == 404
+    officer = user(Role.OFFICER, "housing")
+    case = make_case("housing", officer=officer)
+
+    text = visible_text(client.get("/outbox"))
+
+    assert "Emails are sent through smtp.example.test" in text
+    assert "No mail server is configured" not in text
+    assert f"Queued To {officer.email}" in text
+    assert f"asb: Case {case.reference} has been assigned to you" in text
 
 
 def test_without_a_mail_server_emails_are_marked_sent_and_logged(app, user, make_case):
