@@ -12,11 +12,13 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from flask import Flask, g, request_started
 from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
 
 from asb import create_app
 from asb.auth import passwords
 from asb.auth.models import Role, User
 from asb.extensions import db
+from asb.submissions import new_key
 from tests.factories import TEST_PASSWORD, UserFactory, agency
 
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
@@ -201,9 +203,18 @@ def check_page(html: str, *, csrf_expected: bool) -> None:
 
 
 class CheckedClient(FlaskClient):
-    """A test client that runs the page check on every HTML page it receives."""
+    """A test client that runs the page check on every HTML page it receives.
+
+    Like a browser, it sends a form's one-time submission key with each form it posts: a
+    new key for each POST, as if the form had just been drawn, unless the test gives one.
+    Set send_submission_keys to False to post a form without a key.
+    """
+
+    send_submission_keys = True
 
     def open(self, *args, **kwargs):
+        if self.send_submission_keys and kwargs.get("method") == "POST":
+            kwargs["data"] = with_submission_key(kwargs.get("data"))
         response = super().open(*args, **kwargs)
         if response.mimetype == "text/html" and response.status_code != 302:
             check_page(
@@ -211,3 +222,14 @@ class CheckedClient(FlaskClient):
                 csrf_expected=self.application.config.get("WTF_CSRF_ENABLED", True),
             )
         return response
+
+
+def with_submission_key(data):
+    """The form data with a fresh one-time submission key, unless it has one already."""
+    if isinstance(data, MultiDict):
+        data = data.copy()
+        data.setdefault("submission_key", new_key())
+        return data
+    if isinstance(data, dict):
+        return {"submission_key": new_key(), **data}
+    return data

@@ -18,6 +18,7 @@ from asb.auth.models import Agency, Role
 from asb.auth.services import find_agency, find_agency_by_name, find_user_by_email
 from asb.forms import BaseForm
 from asb.incidents.forms import ChoiceField, RadiosField
+from asb.submissions import SubmitOnce
 
 AGENCY_CODE = re.compile(r"^[a-z][a-z0-9-]{1,38}$")
 
@@ -51,7 +52,7 @@ class _AccessFields(BaseForm):
             raise ValidationError("The partner role is only for users of external agencies")
 
 
-class NewUserForm(_AccessFields):
+class NewUserForm(SubmitOnce, _AccessFields):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -99,7 +100,7 @@ class ResetPasswordForm(BaseForm):
         validate_new_password(field.data)
 
 
-class AgencyForm(BaseForm):
+class AgencyForm(SubmitOnce, BaseForm):
     name = StringField(
         "Agency name",
         widget=GovTextInput(),
@@ -132,7 +133,7 @@ class AgencyForm(BaseForm):
             raise ValidationError("An agency with this code already exists")
 
 
-class LocalTypeForm(BaseForm):
+class LocalTypeForm(SubmitOnce, BaseForm):
     name = StringField(
         "Local type name",
         description="For example, graffiti or cycling on walkways",

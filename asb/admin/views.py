@@ -19,6 +19,7 @@ from asb.forms import BaseForm
 from asb.incidents import queries as incident_queries
 from asb.incidents.models import LocalAsbType
 from asb.policy import Permission, authorize
+from asb.submissions import record_result
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -59,9 +60,10 @@ def new_user():
             actor=_actor(),
             must_change_password=True,
         )
+        url = record_result(url_for("admin.list_users"))
         db.session.commit()
         flash(f"{user.name} can now sign in with the temporary password.", "success")
-        return redirect(url_for("admin.list_users"))
+        return redirect(url)
     return render_template("admin/user_new.html", form=form)
 
 
@@ -150,9 +152,10 @@ def list_agencies():
             is_external=form.is_external.data == "yes",
             actor=_actor(),
         )
+        url = record_result(url_for("admin.list_agencies"))
         db.session.commit()
         flash(f"{agency.name} added.", "success")
-        return redirect(url_for("admin.list_agencies"))
+        return redirect(url)
     agencies = db.session.scalars(select(Agency).order_by(Agency.name)).all()
     return render_template("admin/agencies.html", agencies=agencies, form=form)
 
@@ -164,9 +167,10 @@ def list_local_types():
     form = LocalTypeForm()
     if form.validate_on_submit():
         local_type = admin_services.add_local_type(form.name.data, actor=_actor())
+        url = record_result(url_for("admin.list_local_types"))
         db.session.commit()
         flash(f"Local type '{local_type.name}' added.", "success")
-        return redirect(url_for("admin.list_local_types"))
+        return redirect(url)
     return render_template(
         "admin/local_types.html",
         local_types=incident_queries.local_types(include_inactive=True),

@@ -26,6 +26,7 @@ from asb.forms import BaseForm, GovDateField
 from asb.incidents.forms import ChoiceField, RadiosField
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import ReportKind
+from asb.submissions import SubmitOnce
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 _REFERENCE = re.compile(r"[A-Za-z0-9-]+")
@@ -51,7 +52,7 @@ def _citable(reference: str, find_incident: FindIncident) -> Incident:
     return incident
 
 
-class ApplicationForm(BaseForm):
+class ApplicationForm(SubmitOnce, BaseForm):
     applicant_name = StringField(
         "Applicant's name",
         description="An application cannot be anonymous",
@@ -138,7 +139,7 @@ class ApplicationForm(BaseForm):
                 self.cited.append(group)
 
 
-class ComplaintForm(BaseForm):
+class ComplaintForm(SubmitOnce, BaseForm):
     reference = StringField(
         "Incident reference, if the complaint is recorded in asb",
         description="For example, ASB-2026-00042. Leave blank for a complaint made elsewhere.",

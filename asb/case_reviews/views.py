@@ -38,6 +38,7 @@ from asb.incidents import queries as incident_queries
 from asb.incidents.export import safe_cell
 from asb.incidents.models import Incident
 from asb.policy import Permission, authorize, authorize_case_view, can, deny
+from asb.submissions import record_result
 
 blueprint = Blueprint("case_reviews", __name__, url_prefix="/case-reviews")
 
@@ -125,9 +126,10 @@ def _save_step(
     except services.CaseReviewError as error:
         _refused(form, error, default_field)
         return None
+    url = record_result(url_for("case_reviews.show_application", application_id=application.id))
     db.session.commit()
     flash(message, "success")
-    return _show(application)
+    return redirect(url)
 
 
 def _step_page(application: CaseReviewApplication, form: BaseForm, heading: str, **context):
@@ -191,9 +193,12 @@ def new_application():
         except services.CaseReviewError as error:
             _refused(form, error, "incident_references")
         else:
+            url = record_result(
+                url_for("case_reviews.show_application", application_id=application.id)
+            )
             db.session.commit()
             flash(f"ASB Case Review application {application.reference} logged.", "success")
-            return _show(application)
+            return redirect(url)
     return render_template("case_reviews/new.html", form=form, case=case)
 
 

@@ -21,6 +21,7 @@ from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod
 from asb.forms import BaseForm, GovDateField, whole_number
 from asb.incidents.forms import ChoiceField, RadiosField
 from asb.presentation import LONDON
+from asb.submissions import SubmitOnce
 
 
 def _today() -> date:
@@ -36,7 +37,7 @@ class VersionedForm(BaseForm):
         return whole_number(self.version.data)
 
 
-class OpenCaseForm(BaseForm):
+class OpenCaseForm(SubmitOnce, BaseForm):
     title = StringField(
         "Case title",
         description="A short name for the problem, for example 'Noise from 12 Crescent House'",
@@ -164,7 +165,7 @@ class ReopenForm(VersionedForm):
     submit = SubmitField("Reopen case", widget=GovSubmitInput())
 
 
-class NoteForm(BaseForm):
+class NoteForm(SubmitOnce, BaseForm):
     contact_method = RadiosField(
         "Is this a record of contact?",
         choices=[("", "No, it is a note"), *ContactMethod.choices()],
@@ -181,7 +182,7 @@ class NoteForm(BaseForm):
     submit = SubmitField("Add to timeline", widget=GovSubmitInput())
 
 
-class ActionForm(BaseForm):
+class ActionForm(SubmitOnce, BaseForm):
     description = StringField(
         "What needs doing",
         widget=GovTextArea(),
@@ -209,7 +210,7 @@ class ActionForm(BaseForm):
             raise ValidationError("Due date must be today or in the future")
 
 
-class ReviewForm(BaseForm):
+class ReviewForm(SubmitOnce, BaseForm):
     note = StringField(
         "Review notes",
         widget=GovCharacterCount(),
@@ -228,7 +229,7 @@ class ReviewForm(BaseForm):
             raise ValidationError("Next review must be after today")
 
 
-class LinkIncidentForm(BaseForm):
+class LinkIncidentForm(SubmitOnce, BaseForm):
     reference = StringField(
         "Incident reference",
         description="For example, ASB-2026-00042",
@@ -241,7 +242,7 @@ class LinkIncidentForm(BaseForm):
 def risk_assessment_form(matrix: RiskMatrix, *args, **kwargs) -> BaseForm:
     """A form with one question per row of the configured matrix."""
 
-    class RiskAssessmentForm(BaseForm):
+    class RiskAssessmentForm(SubmitOnce, BaseForm):
         submit = SubmitField("Save risk assessment", widget=GovSubmitInput())
 
         def question_fields(self):
@@ -261,7 +262,7 @@ def risk_assessment_form(matrix: RiskMatrix, *args, **kwargs) -> BaseForm:
     return RiskAssessmentForm(*args, **kwargs)
 
 
-class PartnerForm(BaseForm):
+class PartnerForm(SubmitOnce, BaseForm):
     agency = ChoiceField(
         "Partner agency", widget=GovSelect(), missing_message="Select the agency to add"
     )

@@ -31,6 +31,7 @@ from asb.incidents import queries as incident_queries
 from asb.incidents.models import Incident
 from asb.people.queries import repeat_flag_for_case
 from asb.policy import Permission, authorize, authorize_case_view, authorize_incident_view, can
+from asb.submissions import record_result
 
 blueprint = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -147,9 +148,10 @@ def open_case():
             restricted=form.restricted.data == "yes",
             restriction_reason=form.restriction_reason.data or None,
         )
+        url = record_result(url_for("cases.show_case", case_id=case.id))
         db.session.commit()
         flash(f"Case {case.reference} opened.", "success")
-        return redirect(url_for("cases.show_case", case_id=case.id))
+        return redirect(url)
     return render_template("cases/open.html", form=form, incidents=incidents)
 
 
@@ -352,9 +354,10 @@ def add_note(case_id: int):
     if form.validate_on_submit():
         method = ContactMethod(form.contact_method.data) if form.contact_method.data else None
         services.add_note(case, form.text.data, actor=_user(), contact_method=method)
+        url = record_result(url_for("cases.show_case", case_id=case.id))
         db.session.commit()
         flash("Added to the timeline.", "success")
-        return redirect(url_for("cases.show_case", case_id=case.id))
+        return redirect(url)
     return render_template("cases/note.html", form=form, case=case)
 
 
@@ -381,9 +384,10 @@ def add_action(case_id: int):
             db.session.rollback()
             form.description.errors.append(str(error))
         else:
+            url = record_result(url_for("cases.show_case", case_id=case.id))
             db.session.commit()
             flash("Action added.", "success")
-            return redirect(url_for("cases.show_case", case_id=case.id))
+            return redirect(url)
     return render_template("cases/action.html", form=form, case=case)
 
 
@@ -425,9 +429,10 @@ def review_case(case_id: int):
             db.session.rollback()
             form.note.errors.append(str(error))
         else:
+            url = record_result(url_for("cases.show_case", case_id=case.id))
             db.session.commit()
             flash("Review recorded.", "success")
-            return redirect(url_for("cases.show_case", case_id=case.id))
+            return redirect(url)
     return render_template(
         "cases/review.html",
         form=form,
@@ -454,9 +459,10 @@ def link_incident(case_id: int):
                 db.session.rollback()
                 form.reference.errors.append(str(error))
             else:
+                url = record_result(url_for("cases.show_case", case_id=case.id))
                 db.session.commit()
                 flash(f"Incident {incident.reference} linked.", "success")
-                return redirect(url_for("cases.show_case", case_id=case.id))
+                return redirect(url)
     return render_template("cases/link_incident.html", form=form, case=case)
 
 
@@ -474,13 +480,14 @@ def assess_risk(case_id: int, subject: str):
         assessment = assessments.record_risk_assessment(
             case, subject=subject, answers=answers, actor=_user()
         )
+        url = record_result(url_for("cases.show_case", case_id=case.id))
         db.session.commit()
         flash(
             f"Risk assessment saved: {assessment.level.label.lower()} risk "
             f"(score {assessment.score}).",
             "success",
         )
-        return redirect(url_for("cases.show_case", case_id=case.id))
+        return redirect(url)
     return render_template(
         "cases/risk_assessment.html",
         form=form,
@@ -503,7 +510,8 @@ def add_partner(case_id: int):
     if form.validate_on_submit():
         agency = form.chosen_agency()
         services.add_partner(case, agency, actor=_user())
+        url = record_result(url_for("cases.show_case", case_id=case.id))
         db.session.commit()
         flash(f"{agency.name} can now see and contribute to case {case.reference}.", "success")
-        return redirect(url_for("cases.show_case", case_id=case.id))
+        return redirect(url)
     return render_template("cases/partner.html", form=form, case=case)

@@ -9,9 +9,10 @@ from wtforms.validators import Length, ValidationError
 
 from asb.cases.uploads import ALLOWED_TYPES_IN_WORDS, UploadCheck, check_upload, size_in_words
 from asb.forms import BaseForm
+from asb.submissions import SubmitOnce
 
 
-class UploadForm(BaseForm):
+class UploadForm(SubmitOnce, BaseForm):
     file = FileField("Upload a file", widget=GovFileInput())
     description = StringField(
         "Description (optional)",

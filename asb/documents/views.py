@@ -24,6 +24,7 @@ from asb.documents import services, storage
 from asb.documents.forms import UploadForm
 from asb.extensions import db
 from asb.policy import Permission, authorize, authorize_case_view, can
+from asb.submissions import record_result
 
 blueprint = Blueprint("documents", __name__)
 log = logging.getLogger(__name__)
@@ -87,9 +88,10 @@ def upload_document(case_id: int):
                 description=form.description.data or None,
                 actor=_user(),
             )
+            url = record_result(url_for("cases.show_case", case_id=case.id, _anchor="documents"))
             db.session.commit()
         flash(f"{document.filename} uploaded.", "success")
-        return redirect(url_for("cases.show_case", case_id=case.id) + "#documents")
+        return redirect(url)
     return render_template("documents/new.html", form=form, case=case)
 
 

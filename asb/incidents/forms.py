@@ -47,6 +47,7 @@ from asb.incidents.vocabulary import (
     Vulnerability,
 )
 from asb.presentation import LONDON
+from asb.submissions import SubmitOnce
 
 EARLIEST_YEAR = 1990
 DESCRIPTION_MAX = 5000
@@ -433,6 +434,10 @@ class IncidentForm(BaseForm):
         self.restricted.data = "yes" if incident.restricted else "no"
         self.recording_agency.data = str(incident.recording_agency_id)
         self.version.data = str(incident.version)
+
+
+class NewIncidentForm(SubmitOnce, IncidentForm):
+    """Recording an incident: the same questions as editing one, sent once."""
 
 
 def _check_plausible(field, moment: datetime, name: str) -> None:

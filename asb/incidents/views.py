@@ -26,12 +26,13 @@ from asb.forms import whole_number
 from asb.geo.services import geography
 from asb.incidents import queries, services
 from asb.incidents.export import EXPORT_HEADER, export_row
-from asb.incidents.forms import IncidentFilterForm, IncidentForm, StatusForm
+from asb.incidents.forms import IncidentFilterForm, IncidentForm, NewIncidentForm, StatusForm
 from asb.incidents.models import Incident
 from asb.incidents.presenters import history_entries
 from asb.incidents.vocabulary import IncidentStatus
 from asb.people.queries import case_review_prompt, repeat_flag_for_incident
 from asb.policy import Permission, authorize, authorize_incident_view, can
+from asb.submissions import record_result
 
 blueprint = Blueprint("incidents", __name__, url_prefix="/incidents")
 
@@ -112,7 +113,7 @@ def export_incidents():
 def new_incident():
     authorize(Permission.RECORD_INCIDENT)
     user = _user()
-    form = IncidentForm(
+    form = NewIncidentForm(
         agencies=queries.active_agencies(internal_only=True),
         local_types=queries.local_types(),
     )
@@ -120,9 +121,10 @@ def new_incident():
         form.recording_agency.data = str(user.agency_id)
     if form.validate_on_submit():
         incident = services.record_incident(form.incident_fields(), actor=user)
+        url = record_result(url_for("incidents.show_incident", incident_id=incident.id))
         db.session.commit()
         flash(f"Incident {incident.reference} recorded.", "success")
-        return redirect(url_for("incidents.show_incident", incident_id=incident.id))
+        return redirect(url)
     return render_template("incidents/form.html", form=form, incident=None)
 
 

@@ -14,6 +14,7 @@ from asb.interventions import queries, services
 from asb.interventions.forms import BreachForm, InterventionForm
 from asb.policy import Permission, authorize, authorize_case_view, can
 from asb.presentation import london_date, london_datetime
+from asb.submissions import record_result
 
 blueprint = Blueprint("interventions", __name__)
 
@@ -65,15 +66,16 @@ def record_intervention(case_id: int):
             db.session.rollback()
             form.add_rule_problems(refused.problems)
         else:
-            db.session.commit()
-            flash(f"{intervention.kind.label} recorded.", "success")
-            return redirect(
+            url = record_result(
                 url_for(
                     "interventions.show_intervention",
                     case_id=case.id,
                     intervention_id=intervention.id,
                 )
             )
+            db.session.commit()
+            flash(f"{intervention.kind.label} recorded.", "success")
+            return redirect(url)
     return render_template("interventions/new.html", form=form, case=case)
 
 
@@ -122,15 +124,16 @@ def record_breach(case_id: int, intervention_id: int):
             db.session.rollback()
             form.description.errors.append(str(error))
         else:
-            db.session.commit()
-            flash("Breach recorded.", "success")
-            return redirect(
+            url = record_result(
                 url_for(
                     "interventions.show_intervention",
                     case_id=case.id,
                     intervention_id=intervention.id,
                 )
             )
+            db.session.commit()
+            flash("Breach recorded.", "success")
+            return redirect(url)
     return _render_intervention(case, intervention, form)
 
 

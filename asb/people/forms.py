@@ -19,6 +19,7 @@ from asb.forms import BaseForm, GovDateField
 from asb.incidents.forms import PHONE_PATTERN, RadiosField
 from asb.people.vocabulary import ExplanationMethod
 from asb.presentation import LONDON, london_date
+from asb.submissions import SubmitOnce
 
 NEW_PERSON = "new"
 CHOOSE_MATCH = "Select the person if they already have a record, or add them as a new person"
@@ -34,7 +35,7 @@ class ExistingPersonField(RadioField):
             raise ValidationError(CHOOSE_MATCH)
 
 
-class PersonForm(BaseForm):
+class PersonForm(SubmitOnce, BaseForm):
     """A person's role on a case and their details; then, if they may already have a record,
     which one."""
 
@@ -138,7 +139,7 @@ class MergeForm(BaseForm):
     submit = SubmitField("Merge records", widget=GovSubmitInput())
 
 
-class ExplanationForm(BaseForm):
+class ExplanationForm(SubmitOnce, BaseForm):
     how = RadiosField(
         "How did you explain the ASB Case Review?",
         choices=ExplanationMethod.choices(),

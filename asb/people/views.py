@@ -21,6 +21,7 @@ from asb.policy import (
     can,
     deny,
 )
+from asb.submissions import record_result
 
 blueprint = Blueprint("people", __name__)
 
@@ -108,9 +109,10 @@ def add_person(case_id: int):
             db.session.rollback()
             form.existing_person.errors.append(str(error))
         else:
+            url = record_result(url_for("cases.show_case", case_id=case.id, _anchor="people"))
             db.session.commit()
             flash(f"{link.person.name} added to the case as {link.role.label.lower()}.", "success")
-            return redirect(url_for("cases.show_case", case_id=case.id, _anchor="people"))
+            return redirect(url)
     return _render_person_form(form, case, draft)
 
 
@@ -236,9 +238,10 @@ def record_case_review_explained(incident_id: int):
             actor=_user(),
             person=victimisation.victim_person(incident),
         )
+        url = record_result(url_for("incidents.show_incident", incident_id=incident.id))
         db.session.commit()
         flash("Recorded that the ASB Case Review was explained to the victim.", "success")
-        return redirect(url_for("incidents.show_incident", incident_id=incident.id))
+        return redirect(url)
     return render_template(
         "people/case_review_explained.html",
         form=form,

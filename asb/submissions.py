@@ -1,0 +1,163 @@
+"""One-time submission keys, so a form sent twice creates its record once.
+
+Each form that creates something carries a random key made when the form is drawn. The
+first POST with a key claims it (a row in the request's transaction) and records where it
+led; a repeat, whether a double click or a resend from any worker or server, finds the key
+taken and is sent to the same place. On PostgreSQL the repeat's insert waits for the first
+transaction and then fails on the primary key; SQLite gets there by retrying the insert as
+the first statement of a fresh transaction, so that it waits for the writer too.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from flask import abort, flash, g, redirect, request
+from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from sqlalchemy import ForeignKey, Index, String, delete
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Mapped, mapped_column
+from wtforms import HiddenField
+from wtforms.validators import ValidationError
+
+from asb.database import UTCDateTime, utcnow
+from asb.extensions import db
+
+KEPT_FOR = timedelta(days=7)
+EXPIRED = "This form had expired: check your answers and send it again"
+REPEATED = "You sent this form more than once. It was saved once."
+
+_KEY = re.compile(r"[A-Za-z0-9_-]{32,64}")
+# A writer that waited for another cannot always go on in the same SQLite transaction (a
+# read snapshot older than the other's commit): it starts afresh, a few times at most.
+_SQLITE_ATTEMPTS = 3
+
+
+class SubmissionKey(db.Model):
+    __tablename__ = "submission_keys"
+    __table_args__ = (Index("ix_submission_keys_user_created", "user_id", "created_at"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    endpoint: Mapped[str] = mapped_column(String(100))
+    result_url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class SubmissionKeyField(HiddenField):
+    """The form's one-time key: a new one when the form is drawn, the sent one after a POST."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, default=new_key, **kwargs)
+
+    def process_formdata(self, valuelist):
+        # A POST without a key has none: HiddenField would keep the fresh default.
+        self.data = valuelist[0] if valuelist else None
+
+    def pre_validate(self, form):
+        if not isinstance(self.data, str) or not _KEY.fullmatch(self.data):
+            self.expire()
+            raise ValidationError(EXPIRED)
+
+    def expire(self) -> None:
+        """Give the form drawn again a new key, so that sending it again is a new submission."""
+        self.data = new_key()
+
+
+class SubmitOnceInput(GovSubmitInput):
+    """A button that GOV.UK Frontend's Button component ignores a second click on."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params.setdefault("preventDoubleClick", True)
+        return params
+
+
+class SubmitOnce:
+    """Mix into a form that creates something: a one-time key and a button clicked once.
+
+    validate_on_submit() also claims the key, once every check has passed: a POST that
+    repeats one already answered never gets past it, but is redirected to where the first led.
+    """
+
+    submission_key = SubmissionKeyField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submit.widget = SubmitOnceInput()
+
+    def validate_on_submit(self, extra_validators=None) -> bool:
+        return super().validate_on_submit(extra_validators) and _claim(self.submission_key)
+
+
+def _claim(field: SubmissionKeyField) -> bool:
+    """Claim the key in this request's transaction; a repeat answers with the first's result."""
+    # Plain values: after a rollback, reading the user would start a read before the insert.
+    user_id, endpoint, key = current_user.id, request.endpoint, field.data
+    attempts = 0
+    while True:
+        attempts += 1
+        submission = SubmissionKey(key=key, user_id=user_id, endpoint=endpoint)
+        try:
+            db.session.add(submission)
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            _answer_repeat(key, user_id, endpoint)
+            field.errors.append(EXPIRED)
+            field.expire()
+            return False
+        except OperationalError as error:
+            db.session.rollback()
+            if not _sqlite_busy(error) or attempts == _SQLITE_ATTEMPTS:
+                raise
+        else:
+            g.submission = submission
+            _forget_old_keys(user_id)
+            return True
+
+
+def _answer_repeat(key: str, user_id: int, endpoint: str) -> None:
+    """Redirect to where the first submission led, if this user sent it to the same form.
+
+    Anyone else's key says nothing about their record: that form is treated as expired.
+    """
+    first = db.session.get(SubmissionKey, key)
+    if first and first.user_id == user_id and first.endpoint == endpoint and first.result_url:
+        flash(REPEATED)
+        abort(redirect(first.result_url))
+
+
+def _sqlite_busy(error: OperationalError) -> bool:
+    return getattr(error.orig, "sqlite_errorname", "").startswith("SQLITE_BUSY")
+
+
+def _forget_old_keys(user_id: int) -> None:
+    """Drop the user's keys older than KEPT_FOR: a form is not sent again after a week.
+
+    Done here, one user's few rows at a time, so no scheduled job is needed.
+    """
+    db.session.execute(
+        delete(SubmissionKey)
+        .where(SubmissionKey.user_id == user_id, SubmissionKey.created_at < utcnow() - KEPT_FOR)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def record_result(url: str) -> str:
+    """Keep where this request's submission led, before the commit; returns the URL.
+
+    A request that claimed no key (a form that creates nothing) records nothing.
+    """
+    submission = g.get("submission")
+    if submission is not None:
+        submission.result_url = url
+        db.session.flush()
+    return url
