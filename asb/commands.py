@@ -105,6 +105,7 @@ def send_emails_command(loop: bool, interval: float) -> None:
     import threading
 
     from flask import current_app
+    from sqlalchemy.exc import OperationalError
 
     from asb.notifications.sending import send_due_emails
 
@@ -123,8 +124,15 @@ def send_emails_command(loop: bool, interval: float) -> None:
         signal.signal(signal_number, lambda *_: stop.set())
     click.echo(f"Sending queued emails every {interval:g} s until stopped.")
     while not stop.is_set():
-        result = send_due_emails(stop=stop)
-        if result.sent or result.failed:
-            click.echo(f"Sent {result.sent} emails; {result.failed} failed.")
+        try:
+            result = send_due_emails(stop=stop)
+        except OperationalError as error:
+            # A database restart must not stop the sender; an email it held is due again
+            # when its lease runs out.
+            db.session.rollback()
+            click.echo(f"The database could not be reached, trying again: {error.orig}", err=True)
+        else:
+            if result.sent or result.failed:
+                click.echo(f"Sent {result.sent} emails; {result.failed} failed.")
         stop.wait(interval)
     click.echo("Stopped.")
