@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 + 1 )))
+BIND ?= 127.0.0.1:8000
 
 .PHONY: run test test-postgres lint serve assets setup clean help
 
@@ -46,7 +47,7 @@ run: setup
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 serve: setup
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $${BIND:-127.0.0.1:8000} --access-logfile - wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(BIND) wsgi:app
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

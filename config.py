@@ -5,9 +5,19 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
+Number = TypeVar("Number", int, float)
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+
+# Settings that could not be read from the environment: create_app refuses to start with them.
+_problems: list[str] = []
+
+
+class StartupError(RuntimeError):
+    """asb cannot start; the message says why, in one line an operator can act on."""
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -15,6 +25,23 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_number(name: str, default: Number) -> Number:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return type(default)(value)
+    except ValueError:
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        _problems.append(f"{name} must be {kind}, not {value!r}")
+        return default
+
+
+def check_environment() -> None:
+    if _problems:
+        raise StartupError("; ".join(_problems))
 
 
 def database_url(url: str) -> str:
@@ -26,7 +53,7 @@ def database_url(url: str) -> str:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'asb.sqlite3'}")
     )
@@ -38,10 +65,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
-    SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("ASB_SESSION_IDLE_MINUTES", "30")))
-    SESSION_ABSOLUTE_LIFETIME = timedelta(
-        hours=int(os.environ.get("ASB_SESSION_ABSOLUTE_HOURS", "10"))
-    )
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=_env_number("ASB_SESSION_IDLE_MINUTES", 30))
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=_env_number("ASB_SESSION_ABSOLUTE_HOURS", 10))
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_LIFETIME
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
@@ -54,6 +79,8 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime already bounds the token
     SECURITY_HSTS = False
+    # Refuse to serve (or run a command other than `flask db`) on a database behind the code.
+    ASB_REQUIRE_MIGRATED = False
 
     # The area incidents must fall in, and the wards that divide it.
     ASB_AREA_NAME = os.environ.get("ASB_AREA_NAME", "the City of London")
@@ -65,7 +92,7 @@ class Config:
     )
     # The ONS boundaries are generalised (about 20 m), so a point this close to the area
     # still counts as inside and takes the nearest ward.
-    ASB_AREA_TOLERANCE_METRES = float(os.environ.get("ASB_AREA_TOLERANCE_METRES", "40"))
+    ASB_AREA_TOLERANCE_METRES = _env_number("ASB_AREA_TOLERANCE_METRES", 40.0)
     MAP_TILE_URL = os.environ.get(
         "ASB_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     )
@@ -76,7 +103,7 @@ class Config:
     # The address people use to reach asb, for links in emails sent outside a request.
     ASB_BASE_URL = os.environ.get("ASB_BASE_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_PORT = _env_number("MAIL_PORT", 25)
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
@@ -89,13 +116,13 @@ class Config:
     ASB_BANK_HOLIDAYS = os.environ.get("ASB_BANK_HOLIDAYS")
     ASB_INTERVENTION_RULES = os.environ.get("ASB_INTERVENTION_RULES")
     ASB_CASE_REVIEW_CONFIG = os.environ.get("ASB_CASE_REVIEW_CONFIG")
-    DOCUMENT_MAX_BYTES = int(os.environ.get("ASB_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+    DOCUMENT_MAX_BYTES = _env_number("ASB_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
     DOCUMENT_STORAGE_DIR = os.environ.get("ASB_DOCUMENT_STORAGE_DIR")  # unset: instance/documents
     MAX_CONTENT_LENGTH = DOCUMENT_MAX_BYTES + 1024 * 1024
-    REPEAT_VICTIM_THRESHOLD = int(os.environ.get("ASB_REPEAT_VICTIM_THRESHOLD", "3"))
-    REPEAT_VICTIM_WINDOW_DAYS = int(os.environ.get("ASB_REPEAT_VICTIM_WINDOW_DAYS", "182"))
+    REPEAT_VICTIM_THRESHOLD = _env_number("ASB_REPEAT_VICTIM_THRESHOLD", 3)
+    REPEAT_VICTIM_WINDOW_DAYS = _env_number("ASB_REPEAT_VICTIM_WINDOW_DAYS", 182)
 
-    MAP_POINTS_CAP = int(os.environ.get("ASB_MAP_POINTS_CAP", "2000"))
+    MAP_POINTS_CAP = _env_number("ASB_MAP_POINTS_CAP", 2000)
     ASB_WARD_POPULATION = os.environ.get("ASB_WARD_POPULATION")  # unset: asb/maps/config/
 
     INCIDENTS_PER_PAGE = 25
@@ -122,21 +149,24 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-asb_session"
     SECURITY_HSTS = True
+    ASB_REQUIRE_MIGRATED = True
 
     @classmethod
     def check(cls) -> None:
         """Refuse to start without real secrets: a default key would let anyone forge sessions."""
+        # Read the environment here, not Config.SECRET_KEY: that came from the same variable
+        # (or the development default, which is shorter than 32 characters).
         secret = os.environ.get("SECRET_KEY", "")
-        if not secret or secret == Config.SECRET_KEY or len(secret) < 32:
-            raise RuntimeError(
+        if len(secret) < 32:
+            raise StartupError(
                 "SECRET_KEY is missing or too short: set SECRET_KEY to a random value of at "
                 "least 32 characters (for example: python -c 'import secrets; "
                 "print(secrets.token_hex(32))')."
             )
         if not os.environ.get("DATABASE_URL"):
-            raise RuntimeError(
+            raise StartupError(
                 "DATABASE_URL is missing: set it to the PostgreSQL URL, for example "
-                "postgresql+psycopg://asb@db.internal/asb."
+                "postgresql://asb@db.internal/asb."
             )
         cls.SECRET_KEY = secret
         cls.SQLALCHEMY_DATABASE_URI = database_url(os.environ["DATABASE_URL"])

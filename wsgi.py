@@ -1,3 +1,3 @@
-from asb import create_app
+from asb.startup import create_app_or_exit
 
-app = create_app()
+app = create_app_or_exit()

@@ -10,7 +10,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from asb.extensions import csrf, db, login_manager, migrate
-from config import BASE_DIR, CONFIGS, ProductionConfig
+from config import BASE_DIR, CONFIGS, ProductionConfig, StartupError, check_environment
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
@@ -31,10 +31,14 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     register_security(app)
     register_error_handlers(app)
     register_commands(app)
+    check_settings_files(app)
     return app
 
 
 def load_config(app: Flask, config_name: str) -> None:
+    if config_name not in CONFIGS:
+        raise StartupError(f"ASB_CONFIG is {config_name!r}: use {', '.join(CONFIGS)}")
+    check_environment()
     config_class = CONFIGS[config_name]
     if config_class is ProductionConfig:
         ProductionConfig.check()
@@ -141,3 +145,9 @@ def register_commands(app: Flask) -> None:
     from asb.commands import cli
 
     app.cli.add_command(cli)
+
+
+def check_settings_files(app: Flask) -> None:
+    from asb import startup
+
+    startup.check_settings(app)

@@ -1,8 +1,9 @@
-"""The health check, and error pages in the design system without stack traces."""
+"""The health check of each dependency, and error pages in the design system without traces."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from asb import create_app
@@ -11,12 +12,38 @@ from asb.extensions import db
 from asb.incidents import queries
 
 LEAKS = ("Traceback", 'File "', "RuntimeError", "sqlalchemy", "werkzeug")
+ALL_OK = {"database": "ok", "migrations": "ok", "boundaries": "ok", "settings": "ok"}
 
 
 def test_health_check_reports_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", **ALL_OK}
+
+
+@pytest.mark.parametrize(
+    ("setting", "dependency"),
+    [
+        ("ASB_WARD_BOUNDARIES", "boundaries"),
+        ("ASB_AREA_BOUNDARY", "boundaries"),
+        ("ASB_RISK_MATRIX", "settings"),
+        ("ASB_WARD_POPULATION", "settings"),
+    ],
+)
+def test_health_check_names_a_file_that_cannot_be_loaded(
+    app, client, monkeypatch, tmp_path, setting, dependency
+):
+    monkeypatch.setitem(app.config, setting, str(tmp_path / "missing.json"))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", **ALL_OK, dependency: "unavailable"}
+
+
+def test_health_check_reports_a_database_behind_the_code(client, db_session):
+    db_session.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", **ALL_OK, "migrations": "behind"}
 
 
 def test_health_check_needs_no_sign_in(client):
@@ -41,7 +68,12 @@ def test_health_check_of_an_app_whose_database_does_not_exist():
     try:
         response = app.test_client().get("/healthz")
         assert response.status_code == 503
-        assert response.get_json() == {"status": "unavailable", "database": "unavailable"}
+        assert response.get_json() == {
+            "status": "unavailable",
+            **ALL_OK,
+            "database": "unavailable",
+            "migrations": "unknown",
+        }
     finally:
         with app.app_context():
             db.engine.dispose()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from asb.extensions import db
+from asb.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,25 @@ def _render(status: int, detail: str | None = None):
     template, heading = _PAGES.get(status, _PAGES[500 if status >= 500 else 400])
     if _wants_json():
         return jsonify(error=heading, status=status), status
-    return render_template(template, heading=heading, detail=detail), status
+    # The page header names the signed-in user, loaded from the database: a server error may
+    # be the database itself, so that page is drawn without the account header or menu.
+    if status < 500:
+        try:
+            return render_template(template, heading=heading, detail=detail), status
+        except SQLAlchemyError:
+            log.exception("The database failed while rendering the %s page", status)
+            _rollback()
+    if "_login_user" not in g:
+        # Flask-Login's template context loads the user unless one is already loaded.
+        login_manager._update_request_context_with_user()
+    return render_template(template, heading=heading, detail=detail, without_account=True), status
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.exception("Rolling back after an error failed too")
 
 
 def handle_http_error(error: HTTPException):
@@ -46,7 +65,7 @@ def handle_csrf_error(error: CSRFError):
 
 
 def handle_unexpected_error(error: Exception):
-    db.session.rollback()
+    _rollback()
     log.exception("Unhandled error on %s %s", request.method, request.path)
     return _render(500)
 

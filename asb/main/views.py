@@ -2,11 +2,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
+from asb import startup
 from asb.cases import queries as case_queries
-from asb.extensions import db
 from asb.incidents import queries as incident_queries
 from asb.policy import Permission, can
 
@@ -28,9 +26,6 @@ def index():
 
 @blueprint.get("/healthz")
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        return jsonify(status="unavailable", database="unavailable"), 503
-    return jsonify(status="ok", database="ok")
+    report = startup.health()
+    ok = all(value == "ok" for value in report.values())
+    return jsonify(status="ok" if ok else "unavailable", **report), 200 if ok else 503

@@ -1,0 +1,10 @@
+"""gunicorn's settings for `make serve` (gunicorn also reads this file when started here).
+
+The app is loaded once, in the master, before any worker starts: a start-up problem (see
+asb/startup.py) then stops gunicorn with one line, instead of each worker failing in turn.
+"""
+
+preload_app = True
+accesslog = "-"
+# asb does not use gunicornc; servers on one host would otherwise share one socket path.
+control_socket_disable = True
