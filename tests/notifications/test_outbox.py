@@ -49,7 +49,9 @@ def test_outbox_shows_a_failed_email_with_the_reason_and_try_again(client, login
     assert "asb: Case ASB-C-2026-00007 has been assigned to you" in text
     assert f"Failed after {MAX_ATTEMPTS} attempts: [Errno 111] Connection refused" in text
     assert f'action="/outbox/{failed_email.id}/retry"' in page_text(response)
-    assert "Try again : asb: Case ASB-C-2026-00007 has been assigned to you to officer" in text
+    assert (
+        "Try again sending “asb: Case ASB-C-2026-00007 has been assigned to you” to officer" in text
+    )
 
 
 def test_try_again_queues_the_email_and_it_is_sent(client, login_as, failed_email, mailbox):
