@@ -174,7 +174,7 @@ def set_up(env: dict[str, str], accounts: int, password: str, demo_data: bool) -
 
 
 class Server:
-    """gunicorn as `make serve` starts it, logging to a file."""
+    """gunicorn as `make serve` starts it (gunicorn.conf.py), logging to a file."""
 
     def __init__(self, env: dict[str, str], port: int, workers: int, log: Path):
         self.env, self.port, self.workers, self.log = env, port, workers, log
@@ -186,6 +186,7 @@ class Server:
             self.process = subprocess.Popen(  # noqa: S603 - our own virtualenv's gunicorn
                 [
                     str(BIN / "gunicorn"),
+                    "--config=gunicorn.conf.py",
                     f"--workers={self.workers}",
                     f"--bind={HOST}:{self.port}",
                     "--access-logfile=-",
