@@ -21,6 +21,7 @@ from asb.cases.models import (
     CasePartner,
     CasePerson,
     CaseReviewApplication,
+    CaseReviewComplaint,
     IncidentPerson,
     Person,
 )
@@ -52,6 +53,7 @@ class Permission(StrEnum):
     VIEW_INTERVENTION_DEADLINES = "view-intervention-deadlines"
     VIEW_CASE_REVIEW = "view-case-review"
     VIEW_CASE_REVIEW_APPLICANT = "view-case-review-applicant"
+    CHANGE_CASE_REVIEW_COMPLAINTS = "change-case-review-complaints"
     VIEW_PERSON = "view-person"
     VIEW_PERSON_DETAILS = "view-person-details"
     MERGE_PEOPLE = "merge-people"
@@ -151,6 +153,13 @@ def _view_case_review_applicant(user: User, application: CaseReviewApplication) 
     )
 
 
+def _change_case_review_complaints(user: User, application: CaseReviewApplication) -> bool:
+    """The ASB lead, and whoever logged the application: they took the complaints down."""
+    return _view_case_review(user, application) and (
+        user.is_asb_lead or application.created_by_id == user.id
+    )
+
+
 def _person_records(person: Person) -> tuple[list[Case], list[Incident]]:
     cases = db.session.scalars(
         select(Case)
@@ -241,6 +250,7 @@ _RECORD_RULES: dict[Permission, Callable[[User, object], bool]] = {
     Permission.PICK_UP_CASE: _pick_up_case,
     Permission.VIEW_CASE_REVIEW: _view_case_review,
     Permission.VIEW_CASE_REVIEW_APPLICANT: _view_case_review_applicant,
+    Permission.CHANGE_CASE_REVIEW_COMPLAINTS: _change_case_review_complaints,
     Permission.VIEW_PERSON: _view_person,
     Permission.VIEW_PERSON_DETAILS: _view_person_details,
     Permission.MERGE_PEOPLE: _merge_people,
@@ -295,6 +305,41 @@ def personal_details_visible(user) -> ColumnElement[bool]:
     if user.is_asb_lead:
         return true()
     return Incident.recording_agency_id == user.agency_id
+
+
+def hides_existence(user, record: object | None) -> bool:
+    """Whether the record is, or points at, a restricted incident or case the user may not see.
+
+    Such a record is not admitted to exist: refusals answer 404, lists and timelines leave
+    it out.
+    """
+    if record is None:
+        return False
+    if not _is_signed_in(user):
+        return True
+    if isinstance(record, Incident):
+        return record.restricted and not _view_incident(user, record)
+    if isinstance(record, Case):
+        return record.restricted and not _view_case(user, record)
+    if isinstance(record, CaseReviewComplaint):
+        return hides_existence(user, record.incident)
+    if isinstance(record, CaseReviewApplication):
+        return hides_existence(user, record.case) or any(
+            hides_existence(user, complaint) for complaint in record.complaints
+        )
+    return False
+
+
+def authorize_case_review_view(application: CaseReviewApplication) -> None:
+    """An application about a restricted case or incident is not admitted to exist for those
+    who may not see it."""
+    if can(current_user, Permission.VIEW_CASE_REVIEW, application):
+        return
+    deny(
+        Permission.VIEW_CASE_REVIEW,
+        application,
+        hide_existence=hides_existence(current_user, application),
+    )
 
 
 def authorize_case_view(case: Case) -> None:

@@ -10,26 +10,23 @@ from sqlalchemy import case as sql_case
 
 from asb.auth.models import Agency, Role, User
 from asb.case_reviews.deadlines import CaseReviewSettings, Deadline, deadlines, next_deadline
-from asb.case_reviews.threshold import ComplaintInput, ThresholdResult, check_threshold
+from asb.case_reviews.threshold import (
+    ComplaintInput,
+    ThresholdResult,
+    check_threshold,
+    same_behaviour_reason,
+)
 from asb.case_reviews.vocabulary import ReviewStage
 from asb.cases.models import Case, CaseAction, CaseReviewApplication, CaseReviewComplaint
 from asb.cases.working_days import BankHolidays
 from asb.enums import LabelledEnum
 from asb.extensions import db
-from asb.policy import Permission, can, visible_case_reviews
+from asb.policy import Permission, can, hides_existence, visible_case_reviews
 from asb.presentation import LONDON
 
 
 def today() -> date:
     return datetime.now(LONDON).date()
-
-
-# Who may see an application. These rules belong in asb/policy.py as VIEW_CASE_REVIEW (see
-# the hand-over notes); they are written in terms of its permissions so they follow them.
-def can_change_complaints(user: User, application: CaseReviewApplication) -> bool:
-    return can(user, Permission.MANAGE_CASE_REVIEWS) or (
-        can(user, Permission.LOG_CASE_REVIEW) and application.created_by_id == user.id
-    )
 
 
 def applications_for(user: User) -> list[CaseReviewApplication]:
@@ -71,6 +68,51 @@ def threshold_result(
         complaint_within_months_of_behaviour=settings.complaint_within_months_of_behaviour,
         application_within_months=settings.application_within_months_of_complaint,
     )
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    """A complaint as the user may see it, with its verdict, numbered among those shown."""
+
+    number: int
+    complaint: CaseReviewComplaint
+    counted: bool
+    reason: str
+
+
+def complaint_rows(
+    user: User, application: CaseReviewApplication, threshold: ThresholdResult
+) -> list[ComplaintRow]:
+    """The complaints the application cites, less those about incidents the user may not see.
+
+    They are numbered among themselves, so no gap in the numbers admits a hidden one; the
+    threshold itself still counts every complaint.
+    """
+    shown = [
+        (complaint, verdict)
+        for complaint, verdict in zip(
+            ordered_complaints(application), threshold.verdicts, strict=True
+        )
+        if complaint.incident is None or can(user, Permission.VIEW_INCIDENT, complaint.incident)
+    ]
+    numbers = {verdict.number: number for number, (_, verdict) in enumerate(shown, start=1)}
+    return [
+        ComplaintRow(
+            number,
+            complaint,
+            verdict.counted,
+            verdict.reason
+            if verdict.same_as is None
+            else same_behaviour_reason(numbers.get(verdict.same_as)),
+        )
+        for number, (complaint, verdict) in enumerate(shown, start=1)
+    ]
+
+
+def case_shown(user: User, application: CaseReviewApplication) -> Case | None:
+    """The case the application is about, unless it is restricted and hidden from the user."""
+    case = application.case
+    return None if case is None or hides_existence(user, case) else case
 
 
 def possible_spocs() -> list[User]:

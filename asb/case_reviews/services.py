@@ -84,15 +84,21 @@ def _link(application: CaseReviewApplication) -> str:
 def _record(
     application: CaseReviewApplication, action: str, summary: str, *, actor: User, **detail: Any
 ) -> None:
-    """Audit the step and, when the review is about a case, put it on the case's timeline."""
+    """Audit the step and, when the review is about a case, put it on the case's timeline.
+
+    A step about an incident names it on the timeline, which shows it only to those who may
+    see the incident.
+    """
     record_event(f"case-review.{action}", actor=actor, obj=application, **detail)
     if application.case is not None:
+        about = {"incident_id": detail["incident_id"]} if detail.get("incident_id") else {}
         case_services.add_timeline(
             application.case,
             TimelineKind.REVIEW,
             f"ASB Case Review {application.reference}: {summary}",
             actor=actor,
             case_review_id=application.id,
+            **about,
         )
     db.session.flush()
 
@@ -195,6 +201,7 @@ def add_complaint(
         f"{what} added to the complaints it cites",
         actor=actor,
         complaint_id=complaint.id,
+        incident_id=complaint.incident_id,
     )
     return complaint
 
@@ -203,7 +210,7 @@ def remove_complaint(complaint: CaseReviewComplaint, *, actor: User) -> None:
     application = complaint.application
     _check_complaints_open(application)
     what = complaint.incident.reference if complaint.incident else "a complaint made elsewhere"
-    complaint_id = complaint.id
+    complaint_id, incident_id = complaint.id, complaint.incident_id
     application.complaints.remove(complaint)
     _record(
         application,
@@ -211,6 +218,7 @@ def remove_complaint(complaint: CaseReviewComplaint, *, actor: User) -> None:
         f"{what} removed from the complaints it cites",
         actor=actor,
         complaint_id=complaint_id,
+        incident_id=incident_id,
     )
 
 

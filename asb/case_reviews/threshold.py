@@ -30,6 +30,12 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def same_behaviour_reason(first: int | None) -> str:
+    """Why a complaint does not count again; None when the first is not to be named."""
+    complaint = "another complaint" if first is None else f"complaint {first}"
+    return f"same behaviour as {complaint}: counted once"
+
+
 def months_words(months: int) -> str:
     words = {1: "one", 2: "two", 3: "three", 6: "six", 12: "twelve"}
     return f"{words.get(months, months)} month" + ("" if months == 1 else "s")
@@ -48,6 +54,7 @@ class ComplaintVerdict:
     complaint: ComplaintInput
     counted: bool
     reason: str
+    same_as: int | None = None  # the number of the complaint that counted for its behaviour
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,7 @@ def check_threshold(
     verdicts: list[ComplaintVerdict] = []
     first_counted: dict[str, int] = {}
     for number, complaint in enumerate(complaints, start=1):
+        same_as = None
         if complaint.complained_on < complaint.behaviour_on:
             reason = MADE_BEFORE_BEHAVIOUR
         elif complaint.complained_on > received_on:
@@ -101,12 +109,12 @@ def check_threshold(
         elif complaint.behaviour_key in first_counted:
             # Only a complaint that itself qualifies stands for its behaviour, so a late
             # complaint to one agency does not hide a timely one to another.
-            first = first_counted[complaint.behaviour_key]
-            reason = f"same behaviour as complaint {first}: counted once"
+            same_as = first_counted[complaint.behaviour_key]
+            reason = same_behaviour_reason(same_as)
         else:
             first_counted[complaint.behaviour_key] = number
             reason = COUNTED
-        verdicts.append(ComplaintVerdict(number, complaint, reason == COUNTED, reason))
+        verdicts.append(ComplaintVerdict(number, complaint, reason == COUNTED, reason, same_as))
     qualifying = len(first_counted)
     return ThresholdResult(qualifying >= required, qualifying, required, verdicts)
 

@@ -37,7 +37,15 @@ from asb.forms import BaseForm, whole_number
 from asb.incidents import queries as incident_queries
 from asb.incidents.export import safe_cell
 from asb.incidents.models import Incident
-from asb.policy import Permission, authorize, authorize_case_view, can, deny
+from asb.policy import (
+    Permission,
+    authorize,
+    authorize_case_review_view,
+    authorize_case_view,
+    can,
+    deny,
+    hides_existence,
+)
 from asb.submissions import record_result
 
 blueprint = Blueprint("case_reviews", __name__, url_prefix="/case-reviews")
@@ -88,7 +96,7 @@ def _load(application_id: int) -> CaseReviewApplication:
     application = db.session.get(CaseReviewApplication, application_id)
     if application is None:
         abort(404)
-    authorize(Permission.VIEW_CASE_REVIEW, application)
+    authorize_case_review_view(application)
     return application
 
 
@@ -146,6 +154,7 @@ def list_applications():
     return render_template(
         "case_reviews/list.html",
         summaries=summaries,
+        cases_shown={s.application.id: queries.case_shown(user, s.application) for s in summaries},
         applicant_shown={
             s.application.id
             for s in summaries
@@ -209,19 +218,21 @@ def show_application(application_id: int):
     user = _user()
     settings = load_settings()
     (summary,) = _summaries([application], settings)
+    threshold = queries.threshold_result(application, settings)
+    case = queries.case_shown(user, application)
     return render_template(
         "case_reviews/show.html",
         application=application,
         summary=summary,
         settings=settings,
-        threshold=queries.threshold_result(application, settings),
-        complaints=queries.ordered_complaints(application),
+        threshold=threshold,
+        complaints=queries.complaint_rows(user, application, threshold),
         recommendations=queries.recommendations(application),
         show_applicant=can(user, Permission.VIEW_CASE_REVIEW_APPLICANT, application),
         may_manage=can(user, Permission.MANAGE_CASE_REVIEWS),
-        may_change_complaints=queries.can_change_complaints(user, application),
-        may_view_case=application.case is not None
-        and can(user, Permission.VIEW_CASE, application.case),
+        may_change_complaints=can(user, Permission.CHANGE_CASE_REVIEW_COMPLAINTS, application),
+        case_shown=case,
+        may_view_case=case is not None and can(user, Permission.VIEW_CASE, case),
         route_label=_route_label(application.route),
         action_form=BaseForm(),
     )
@@ -235,11 +246,13 @@ def _route_label(route: str) -> str:
 @login_required
 def add_complaint(application_id: int):
     application = _load(application_id)
-    if not queries.can_change_complaints(_user(), application):
-        deny(Permission.MANAGE_CASE_REVIEWS, application)
+    authorize(Permission.CHANGE_CASE_REVIEW_COMPLAINTS, application)
+    rows = queries.complaint_rows(
+        _user(), application, queries.threshold_result(application, load_settings())
+    )
     form = ComplaintForm(
         agencies=incident_queries.active_agencies(),
-        complaints=queries.ordered_complaints(application),
+        complaints=[row.complaint for row in rows],
         find_incident=_find_incident,
     )
 
@@ -274,11 +287,12 @@ def add_complaint(application_id: int):
 @login_required
 def remove_complaint(application_id: int, complaint_id: int):
     application = _load(application_id)
-    if not queries.can_change_complaints(_user(), application):
-        deny(Permission.MANAGE_CASE_REVIEWS, application)
+    authorize(Permission.CHANGE_CASE_REVIEW_COMPLAINTS, application)
     complaint = db.session.get(CaseReviewComplaint, complaint_id)
     if complaint is None or complaint.application_id != application.id:
         abort(404)
+    if hides_existence(_user(), complaint):
+        deny(Permission.VIEW_INCIDENT, complaint.incident, hide_existence=True)
     if not BaseForm().validate_on_submit():
         abort(400)
     try:
@@ -354,7 +368,7 @@ def decide_threshold(application_id: int):
         template="case_reviews/threshold.html",
         settings=settings,
         threshold=counted,
-        complaints=queries.ordered_complaints(application),
+        complaints=queries.complaint_rows(_user(), application, counted),
     )
 
 

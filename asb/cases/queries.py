@@ -12,7 +12,7 @@ from asb.cases.models import Case, CaseAction, CaseIncident, TimelineEntry
 from asb.cases.vocabulary import ActionState, CaseStatus, TimelineKind
 from asb.extensions import db
 from asb.incidents.models import Incident
-from asb.policy import visible_cases
+from asb.policy import Permission, can, visible_cases
 from asb.presentation import LONDON
 
 DUE_SOON_DAYS = 7
@@ -139,15 +139,36 @@ def overdue_action_case_ids(cases: list[Case]) -> set[int]:
     )
 
 
-def timeline(case_: Case, kinds: list[TimelineKind] | None = None) -> list[TimelineEntry]:
+def timeline(
+    case_: Case, user: User, kinds: list[TimelineKind] | None = None
+) -> list[TimelineEntry]:
+    """The case's timeline, less the entries about incidents the user may not see."""
     query = select(TimelineEntry).where(TimelineEntry.case_id == case_.id)
     if kinds:
         query = query.where(TimelineEntry.kind.in_(kinds))
-    return list(
-        db.session.scalars(
-            query.order_by(TimelineEntry.occurred_at.desc(), TimelineEntry.id.desc())
-        )
-    )
+    entries = db.session.scalars(
+        query.order_by(TimelineEntry.occurred_at.desc(), TimelineEntry.id.desc())
+    ).all()
+    incident_ids = {_incident_id(entry) for entry in entries} - {None}
+    hidden = {
+        incident.id
+        for incident in db.session.scalars(select(Incident).where(Incident.id.in_(incident_ids)))
+        if not can(user, Permission.VIEW_INCIDENT, incident)
+    }
+    return [entry for entry in entries if _incident_id(entry) not in hidden]
+
+
+def _incident_id(entry: TimelineEntry) -> int | None:
+    return (entry.detail or {}).get("incident_id")
+
+
+def linked_incidents(case_: Case, user: User) -> list[Incident]:
+    """The incidents linked to the case that the user may see, in the order they were linked."""
+    return [
+        link.incident
+        for link in case_.incident_links
+        if can(user, Permission.VIEW_INCIDENT, link.incident)
+    ]
 
 
 def actions_for(case_: Case) -> list[CaseAction]:

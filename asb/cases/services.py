@@ -33,6 +33,7 @@ from asb.incidents.services import change_status as change_incident_status
 from asb.incidents.services import next_reference
 from asb.incidents.vocabulary import IncidentStatus
 from asb.notifications.services import notify
+from asb.policy import Permission, can
 from asb.presentation import LONDON
 
 CASE_PREFIX = "ASB-C"
@@ -132,9 +133,15 @@ def link_incident(case: Case, incident: Incident, *, actor: User) -> None:
         actor=actor,
         incident_id=incident.id,
     )
-    if case.case_officer is not None and case.case_officer.id != actor.id:
+    officer = case.case_officer
+    # A restricted incident the officer may not see is not named to them, nor announced.
+    if (
+        officer is not None
+        and officer.id != actor.id
+        and can(officer, Permission.VIEW_INCIDENT, incident)
+    ):
         notify(
-            case.case_officer,
+            officer,
             f"New incident {incident.reference} linked to your case {case.reference}",
             _case_link(case),
         )

@@ -131,12 +131,11 @@ def open_case():
         form.lead_agency.data = str(user.agency_id)
         form.incident_ids.data = request.args.get("incident", "")
         form.restricted.data = "no"
-    incidents = [
-        incident
-        for incident in (db.session.get(Incident, i) for i in form.incident_id_list())
-        if incident is not None
-    ]
+    incidents = [db.session.get(Incident, i) for i in form.incident_id_list()]
     for incident in incidents:
+        # A missing incident answers as a restricted one does, so neither can be told apart.
+        if incident is None:
+            abort(404)
         authorize_incident_view(incident)
     if form.validate_on_submit():
         case = services.open_case(
@@ -169,7 +168,8 @@ def show_case(case_id: int):
     return render_template(
         "cases/show.html",
         case=case,
-        timeline=queries.timeline(case, kinds or None),
+        timeline=queries.timeline(case, _user(), kinds or None),
+        linked_incidents=queries.linked_incidents(case, _user()),
         shown_kinds=kinds,
         actions=queries.actions_for(case),
         assignment=services.current_assignment(case),
