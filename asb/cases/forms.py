@@ -22,6 +22,7 @@ from asb.forms import BaseForm, GovDateField, whole_number
 from asb.incidents.forms import ChoiceField, RadiosField
 from asb.presentation import LONDON
 from asb.submissions import SubmitOnce
+from asb.versioning import VersionField
 
 
 def _today() -> date:
@@ -31,10 +32,10 @@ def _today() -> date:
 class VersionedForm(BaseForm):
     """Carries the case version the officer saw, so a stale save is refused."""
 
-    version = HiddenField()
+    version = VersionField()
 
     def expected_version(self) -> int | None:
-        return whole_number(self.version.data)
+        return self.version.number
 
 
 class OpenCaseForm(SubmitOnce, BaseForm):

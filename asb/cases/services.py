@@ -35,6 +35,7 @@ from asb.incidents.vocabulary import IncidentStatus
 from asb.notifications.services import notify
 from asb.policy import Permission, can
 from asb.presentation import LONDON
+from asb.versioning import StaleEditError, current_version
 
 CASE_PREFIX = "ASB-C"
 
@@ -50,12 +51,17 @@ class CaseWorkflowError(Exception):
         self.field = field
 
 
-class StaleCaseError(Exception):
+class StaleCaseError(StaleEditError):
     """The case changed after the officer opened it."""
 
 
 def check_version(case: Case, expected_version: int | None) -> None:
-    if expected_version is not None and case.version != expected_version:
+    """Refuse a change made on a page showing an older version of the case.
+
+    None is for changes made on no such page (picking up a case, the demo data); every
+    form that changes a case carries its version (VersionField), so its changes are checked.
+    """
+    if expected_version is not None and current_version(case) != expected_version:
         raise StaleCaseError(case.reference)
 
 
@@ -231,6 +237,9 @@ def assign_case(
 
 
 def pick_up_case(case: Case, *, officer: User) -> None:
+    # Against the version this request loaded: of two officers picking it up at once, the
+    # second is refused.
+    check_version(case, case.version)
     if case.case_officer_id is not None:
         raise CaseWorkflowError("Someone has already picked up this case")
     assign_case(case, agency=officer.agency, officer=officer, actor=officer)

@@ -32,6 +32,7 @@ from asb.incidents.models import Incident
 from asb.people.queries import repeat_flag_for_case
 from asb.policy import Permission, authorize, authorize_case_view, authorize_incident_view, can
 from asb.submissions import record_result
+from asb.versioning import StaleEditError, commit_versioned
 
 blueprint = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -202,22 +203,22 @@ def assign_case(case_id: int):
         form.version.data = str(case.version)
     if form.validate_on_submit():
         try:
-            services.assign_case(
-                case,
-                agency=form.chosen_agency(),
-                officer=form.chosen_officer(),
-                actor=user,
-                reason=form.reason.data or None,
-                expected_version=form.expected_version(),
+            commit_versioned(
+                lambda: services.assign_case(
+                    case,
+                    agency=form.chosen_agency(),
+                    officer=form.chosen_officer(),
+                    actor=user,
+                    reason=form.reason.data or None,
+                    expected_version=form.expected_version(),
+                )
             )
-        except services.StaleCaseError:
-            db.session.rollback()
+        except StaleEditError:
             form.version.errors.append(_stale_message(case))
         except services.CaseWorkflowError as error:
             db.session.rollback()
             (form.reason if error.field == "reason" else form.officer).errors.append(str(error))
         else:
-            db.session.commit()
             flash(f"Case {case.reference} assigned.", "success")
             return redirect(url_for("cases.show_case", case_id=case.id))
     workload = _workload(officers)
@@ -244,9 +245,15 @@ def pick_up_case(case_id: int):
     case = _load_for_work(case_id, Permission.PICK_UP_CASE)
     if not BaseForm().validate_on_submit():
         abort(400)
-    services.pick_up_case(case, officer=_user())
-    db.session.commit()
-    flash(f"You have picked up case {case.reference}. It is now in My cases.", "success")
+    try:
+        commit_versioned(lambda: services.pick_up_case(case, officer=_user()))
+    except StaleEditError:
+        flash(_stale_message(case), "error")
+    except services.CaseWorkflowError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(f"You have picked up case {case.reference}. It is now in My cases.", "success")
     return redirect(url_for("cases.show_case", case_id=case.id))
 
 
@@ -256,12 +263,10 @@ def _apply_versioned_change(form, case: Case, change: Callable[[], None], done: 
     Returns the redirect after a saved change, or None to show the form again.
     """
     try:
-        change()
-    except services.StaleCaseError:
-        db.session.rollback()
+        commit_versioned(change)
+    except StaleEditError:
         form.version.errors.append(_stale_message(case))
         return None
-    db.session.commit()
     flash(done(), "success")
     return redirect(url_for("cases.show_case", case_id=case.id))
 

@@ -48,6 +48,7 @@ from asb.incidents.vocabulary import (
 )
 from asb.presentation import LONDON
 from asb.submissions import SubmitOnce
+from asb.versioning import VersionField
 
 EARLIEST_YEAR = 1990
 DESCRIPTION_MAX = 5000
@@ -434,6 +435,12 @@ class IncidentForm(BaseForm):
         self.restricted.data = "yes" if incident.restricted else "no"
         self.recording_agency.data = str(incident.recording_agency_id)
         self.version.data = str(incident.version)
+
+
+class EditIncidentForm(IncidentForm):
+    """Editing an incident: the same questions, and the version of it they were answered on."""
+
+    version = VersionField()
 
 
 class NewIncidentForm(SubmitOnce, IncidentForm):

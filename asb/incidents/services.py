@@ -6,7 +6,9 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from asb.audit.services import record_event
 from asb.auth.models import Agency, User
@@ -15,6 +17,7 @@ from asb.extensions import db
 from asb.geo.services import Location, geography
 from asb.incidents.models import Incident, IncidentChange, LocalAsbType, ReferenceCounter
 from asb.incidents.vocabulary import IncidentSource, IncidentStatus
+from asb.versioning import StaleEditError, current_version
 
 INCIDENT_PREFIX = "ASB"
 
@@ -51,27 +54,33 @@ EDITABLE_FIELDS = (
 )
 
 
-class StaleIncidentError(Exception):
+class StaleIncidentError(StaleEditError):
     """The incident changed after the editor opened it."""
 
 
 def next_reference(prefix: str, year: int) -> str:
-    """Issue the next reference for the year, e.g. ASB-2026-00042.
+    """Issue the next reference in a series for the year, e.g. ASB-2026-00042.
 
-    The counter row is locked (FOR UPDATE on PostgreSQL; SQLite serialises writers), so two
-    officers saving at once never get the same number.
+    Every series (incidents, cases, Case Reviews) counts in one row per prefix and year.
+    The row is created if missing without ever failing on a duplicate (ON CONFLICT DO
+    NOTHING), then incremented in one statement that locks it until the commit, so two
+    people saving at once, even the first two of a new year, never get the same number.
     """
-    counter = db.session.scalar(
-        select(ReferenceCounter)
-        .where(ReferenceCounter.prefix == prefix, ReferenceCounter.year == year)
-        .with_for_update()
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
+    db.session.execute(
+        insert(ReferenceCounter)
+        .values(prefix=prefix, year=year, last_value=0)
+        .on_conflict_do_nothing(index_elements=["prefix", "year"])
     )
-    if counter is None:
-        counter = ReferenceCounter(prefix=prefix, year=year, last_value=0)
-        db.session.add(counter)
-    counter.last_value += 1
-    db.session.flush()
-    return f"{prefix}-{year}-{counter.last_value:05d}"
+    number = db.session.scalar(
+        update(ReferenceCounter)
+        .where(ReferenceCounter.prefix == prefix, ReferenceCounter.year == year)
+        .values(last_value=ReferenceCounter.last_value + 1)
+        .returning(ReferenceCounter.last_value)
+        .execution_options(synchronize_session=False)
+    )
+    return f"{prefix}-{year}-{number:05d}"
 
 
 def _history_value(value: Any) -> Any:
@@ -134,7 +143,7 @@ def update_incident(
     incident: Incident, fields: dict[str, Any], *, actor: User, expected_version: int
 ) -> dict[str, list[Any]]:
     """Apply an edit and record what changed; refuse it if someone saved in between."""
-    if incident.version != expected_version:
+    if current_version(incident) != expected_version:
         raise StaleIncidentError(incident.reference)
     before = {name: _history_value(getattr(incident, name)) for name in EDITABLE_FIELDS}
     for name, value in fields.items():

@@ -22,17 +22,22 @@ from asb.audit.services import record_event
 from asb.auth.models import User
 from asb.cases import queries as case_queries
 from asb.extensions import db
-from asb.forms import whole_number
 from asb.geo.services import geography
 from asb.incidents import queries, services
 from asb.incidents.export import EXPORT_HEADER, export_row
-from asb.incidents.forms import IncidentFilterForm, IncidentForm, NewIncidentForm, StatusForm
+from asb.incidents.forms import (
+    EditIncidentForm,
+    IncidentFilterForm,
+    NewIncidentForm,
+    StatusForm,
+)
 from asb.incidents.models import Incident
 from asb.incidents.presenters import history_entries
 from asb.incidents.vocabulary import IncidentStatus
 from asb.people.queries import case_review_prompt, repeat_flag_for_incident
 from asb.policy import Permission, authorize, authorize_incident_view, can
 from asb.submissions import record_result
+from asb.versioning import StaleEditError, commit_versioned
 
 blueprint = Blueprint("incidents", __name__, url_prefix="/incidents")
 
@@ -158,7 +163,7 @@ def edit_incident(incident_id: int):
     local_types = queries.local_types()
     if incident.local_type is not None and incident.local_type not in local_types:
         local_types.append(incident.local_type)  # a retired type stays on its incidents
-    form = IncidentForm(
+    form = EditIncidentForm(
         agencies=queries.active_agencies(internal_only=True),
         local_types=local_types,
     )
@@ -166,18 +171,20 @@ def edit_incident(incident_id: int):
         form.fill_from(incident)
     elif form.validate_on_submit():
         try:
-            expected = whole_number(form.version.data) or 0
-            changes = services.update_incident(
-                incident, form.incident_fields(), actor=_user(), expected_version=expected
+            changes = commit_versioned(
+                lambda: services.update_incident(
+                    incident,
+                    form.incident_fields(),
+                    actor=_user(),
+                    expected_version=form.version.number,
+                )
             )
-        except services.StaleIncidentError:
-            db.session.rollback()
+        except StaleEditError:
             form.version.errors.append(
                 "This incident changed since you opened it. Your changes have not been saved: "
                 "open the incident again to see the latest version."
             )
         else:
-            db.session.commit()
             flash(
                 f"Incident {incident.reference} updated." if changes else "No changes to save.",
                 "success",

@@ -7,9 +7,11 @@ import logging
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from asb.extensions import db, login_manager
+from asb.versioning import StaleEditError
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +20,7 @@ _PAGES = {
     403: ("errors/403.html", "You do not have permission to see this page"),
     404: ("errors/404.html", "Page not found"),
     405: ("errors/400.html", "There is a problem with your request"),
+    409: ("errors/400.html", "This record changed since you opened it"),
     413: ("errors/400.html", "The file or form you sent is too large"),
     500: ("errors/500.html", "Sorry, there is a problem with the service"),
 }
@@ -64,6 +67,16 @@ def handle_csrf_error(error: CSRFError):
     )
 
 
+def handle_stale_edit(error: Exception):
+    """Someone saved the record first, on a page whose form does not handle it itself."""
+    _rollback()
+    return _render(
+        409,
+        "Someone else saved a change to it while you were saving yours, so yours has not "
+        "been saved. Go back, reload the page and try again.",
+    )
+
+
 def handle_unexpected_error(error: Exception):
     _rollback()
     log.exception("Unhandled error on %s %s", request.method, request.path)
@@ -73,4 +86,6 @@ def handle_unexpected_error(error: Exception):
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(StaleDataError, handle_stale_edit)
+    app.register_error_handler(StaleEditError, handle_stale_edit)
     app.register_error_handler(Exception, handle_unexpected_error)
