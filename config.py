@@ -7,6 +7,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 Number = TypeVar("Number", int, float)
@@ -70,11 +73,18 @@ class Config:
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_LIFETIME
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
-    # Sign-in throttling: after SLOW_AFTER failures each further attempt must wait
-    # (doubling from 2 s); after LOCK_AFTER failures the account is locked for LOCK_MINUTES.
-    LOGIN_SLOW_AFTER = 3
+    # Sign-in limits (asb/auth/services.py). The attempt that makes LOCK_AFTER failures in a
+    # row locks the account for LOCK_MINUTES. Besides, at most so many failed attempts per
+    # address (password spraying; high enough for an office behind one address) and per email
+    # address, whether it has an account or not, in LIMIT_MINUTES; then 429 until it passes.
     LOGIN_LOCK_AFTER = 8
     LOGIN_LOCK_MINUTES = 15
+    SIGN_IN_LIMIT_PER_ADDRESS = 30
+    SIGN_IN_LIMIT_PER_ACCOUNT = 10
+    SIGN_IN_LIMIT_MINUTES = 15
+    # How many reverse proxies in front of asb add X-Forwarded-For: the client's address is
+    # read from it only when set, since a client can write the header itself.
+    ASB_TRUSTED_PROXIES = _env_number("ASB_TRUSTED_PROXIES", 0)
     PASSWORD_MIN_LENGTH = 12
 
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime already bounds the token
@@ -168,8 +178,16 @@ class ProductionConfig(Config):
                 "DATABASE_URL is missing: set it to the PostgreSQL URL, for example "
                 "postgresql://asb@db.internal/asb."
             )
+        url = database_url(os.environ["DATABASE_URL"])
+        try:
+            make_url(url).get_dialect().import_dbapi()
+        except (ArgumentError, ImportError) as error:  # NoSuchModuleError is an ArgumentError
+            raise StartupError(
+                f"DATABASE_URL is not a database asb can use ({error}): set it to the "
+                "PostgreSQL URL, for example postgresql://asb@db.internal/asb."
+            ) from error
         cls.SECRET_KEY = secret
-        cls.SQLALCHEMY_DATABASE_URI = database_url(os.environ["DATABASE_URL"])
+        cls.SQLALCHEMY_DATABASE_URI = url
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -61,6 +61,7 @@ class Permission(StrEnum):
     VIEW_OUTBOX = "view-outbox"
     MANAGE_USERS = "manage-users"
     MANAGE_REFERENCE_DATA = "manage-reference-data"
+    CHANGE_USER_ACCESS = "change-user-access"
 
 
 def _is_signed_in(user) -> bool:
@@ -218,6 +219,13 @@ def _merge_people(user: User, pair: tuple[Person, Person]) -> bool:
     return True
 
 
+def _change_user_access(user: User, other: User) -> bool:
+    """Admins set other people's role, agency and whether they may sign in, never their own:
+    an admin who made themselves the ASB lead would read every reporter's details.
+    """
+    return user.role is Role.ADMIN and other.id != user.id
+
+
 _GENERAL_RULES: dict[Permission, Callable[[User], bool]] = {
     Permission.VIEW_INCIDENT_LOG: _works_incidents,
     Permission.RECORD_INCIDENT: _works_incidents,
@@ -254,6 +262,7 @@ _RECORD_RULES: dict[Permission, Callable[[User, object], bool]] = {
     Permission.VIEW_PERSON: _view_person,
     Permission.VIEW_PERSON_DETAILS: _view_person_details,
     Permission.MERGE_PEOPLE: _merge_people,
+    Permission.CHANGE_USER_ACCESS: _change_user_access,
 }
 
 

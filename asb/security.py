@@ -6,6 +6,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def csp_nonce() -> str:
@@ -62,5 +63,11 @@ def set_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    proxies = app.config["ASB_TRUSTED_PROXIES"]
+    if proxies > 0:
+        # The client's address (for sign-in limits and the audit trail) comes from the
+        # header the proxies add; without proxies a client could write it. (gunicorn already
+        # takes the scheme from X-Forwarded-Proto.)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)
     app.after_request(set_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

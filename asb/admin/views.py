@@ -18,10 +18,15 @@ from asb.extensions import db
 from asb.forms import BaseForm
 from asb.incidents import queries as incident_queries
 from asb.incidents.models import LocalAsbType
-from asb.policy import Permission, authorize
+from asb.policy import Permission, authorize, can
 from asb.submissions import record_result
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+OWN_ACCESS = (
+    "You cannot deactivate your own account. You cannot change your own role or agency "
+    "either: another administrator can."
+)
 
 
 def _actor() -> User:
@@ -76,6 +81,9 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.agency.data = str(user.agency_id)
         form.role.data = user.role.value
+    if request.method == "POST" and not can(_actor(), Permission.CHANGE_USER_ACCESS, user):
+        flash(OWN_ACCESS, "error")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
     if form.validate_on_submit():
         auth_services.update_user_access(
             user, role=Role(form.role.data), agency=form.chosen_agency(), actor=_actor()
@@ -83,13 +91,7 @@ def edit_user(user_id: int):
         db.session.commit()
         flash(f"{user.name}'s access has been updated.", "success")
         return redirect(url_for("admin.list_users"))
-    return render_template(
-        "admin/user_edit.html",
-        form=form,
-        user=user,
-        reset_form=ResetPasswordForm(formdata=None),
-        action_form=BaseForm(),
-    )
+    return _user_page(user, form, ResetPasswordForm(formdata=None))
 
 
 @blueprint.post("/users/<int:user_id>/reset-password")
@@ -106,8 +108,17 @@ def reset_password(user_id: int):
     form = UserAccessForm(agencies=incident_queries.active_agencies(), formdata=None)
     form.agency.data = str(user.agency_id)
     form.role.data = user.role.value
+    return _user_page(user, form, reset_form)
+
+
+def _user_page(user: User, form: UserAccessForm, reset_form: ResetPasswordForm) -> str:
     return render_template(
-        "admin/user_edit.html", form=form, user=user, reset_form=reset_form, action_form=BaseForm()
+        "admin/user_edit.html",
+        form=form,
+        user=user,
+        reset_form=reset_form,
+        action_form=BaseForm(),
+        may_change_access=can(_actor(), Permission.CHANGE_USER_ACCESS, user),
     )
 
 
@@ -128,8 +139,8 @@ def _set_active(user_id: int, active: bool):
     user = _get_or_404(User, user_id)
     if not BaseForm().validate_on_submit():
         abort(400)
-    if user.id == _actor().id and not active:
-        flash("You cannot deactivate your own account.", "error")
+    if not can(_actor(), Permission.CHANGE_USER_ACCESS, user):
+        flash(OWN_ACCESS, "error")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     auth_services.set_account_active(user, active, actor=_actor())
     db.session.commit()

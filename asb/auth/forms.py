@@ -5,6 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from asb.auth.password_strength import weakness
 from asb.forms import BaseForm
 
 
@@ -22,7 +23,8 @@ class SignInForm(BaseForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-def validate_new_password(password: str, *, email: str | None = None) -> None:
+def validate_new_password(password: str, *, email: str | None = None, name: str = "") -> None:
+    """Every place a password is set asks here: the password page, admins and the CLI."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         raise ValidationError(f"Password must be {minimum} characters or more")
@@ -30,6 +32,9 @@ def validate_new_password(password: str, *, email: str | None = None) -> None:
         raise ValidationError("Password must be 200 characters or fewer")
     if email and email.split("@")[0].lower() in password.lower():
         raise ValidationError("Password must not contain your email address")
+    problem = weakness(password, hints=(email or "", name))
+    if problem:
+        raise ValidationError(problem)
 
 
 class ChangePasswordForm(BaseForm):
@@ -51,12 +56,13 @@ class ChangePasswordForm(BaseForm):
     )
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
-    def __init__(self, *args, email: str, **kwargs):
+    def __init__(self, *args, email: str, name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.email = email
+        self.person_name = name
 
     def validate_new_password(self, field):
-        validate_new_password(field.data, email=self.email)
+        validate_new_password(field.data, email=self.email, name=self.person_name)
         if field.data == self.current_password.data:
             raise ValidationError("New password must be different from your current password")
 

@@ -1,90 +1,160 @@
-"""Signing in, with throttling and lock-out, and managing accounts."""
+"""Signing in, with limits and lock-out, and managing accounts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import Enum
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, null, or_, select, update
 
+from asb import rate_limits
 from asb.audit.services import record_event
 from asb.auth.models import Agency, Role, User
 from asb.auth.passwords import hash_password, needs_rehash, verify_password
 from asb.auth.sessions import end_all_sessions
-from asb.database import utcnow
+from asb.database import UTCDateTime, utcnow
 from asb.extensions import db
+from asb.policy import Permission, can
+from asb.rate_limits import Limit
 
 
 class SignInRefusal(Enum):
+    # Every refusal but RATE_LIMITED gets the same answer, so that no one learns whether an
+    # account exists or is locked.
     WRONG_CREDENTIALS = "wrong-credentials"
-    TOO_SOON = "too-soon"
     LOCKED = "locked"
+    RATE_LIMITED = "rate-limited"
+
+
+@dataclass
+class SignInAttempt:
+    """An attempt counted against every limit, before its password is checked."""
+
+    email: str
+    address: str
+    user: User | None = None
+    number: int | None = None  # of this attempt since the account's last success
+    refusal: SignInRefusal | None = None
+    retry_after_seconds: int = 0
 
 
 @dataclass
 class SignInResult:
     user: User | None = None
     refusal: SignInRefusal | None = None
-    wait_seconds: int = 0
+    retry_after_seconds: int = 0
+
+
+def sign_in_limits() -> tuple[Limit, Limit]:
+    """Failed sign-ins allowed per address and per email address (whether it has an account)."""
+    config = current_app.config
+    period = timedelta(minutes=config["SIGN_IN_LIMIT_MINUTES"])
+    return (
+        Limit("sign-in:address", config["SIGN_IN_LIMIT_PER_ADDRESS"], period),
+        Limit("sign-in:account", config["SIGN_IN_LIMIT_PER_ACCOUNT"], period),
+    )
 
 
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def _retry_delay(failures: int) -> timedelta:
-    """No wait for the first few failures, then 2 s, 4 s, 8 s ... before the next attempt."""
-    slow_after = current_app.config["LOGIN_SLOW_AFTER"]
-    if failures < slow_after:
-        return timedelta(0)
-    return timedelta(seconds=min(2 ** (failures - slow_after + 1), 60))
+def start_sign_in(email: str, address: str) -> SignInAttempt:
+    """Count the attempt against the limits; the caller commits before checking the password.
+
+    Counting first, in one atomic update whose answer decides, is what holds the limits
+    when many guesses arrive at once: each gets its own number, and those past the limit
+    are refused without their password being checked.
+    """
+    email = email.strip().lower()
+    attempt = SignInAttempt(email=email, address=address)
+    for limit, subject in zip(sign_in_limits(), (address, email), strict=True):
+        verdict = rate_limits.hit(limit, subject)
+        if not verdict.allowed:
+            attempt.refusal = SignInRefusal.RATE_LIMITED
+            attempt.retry_after_seconds = verdict.retry_after_seconds
+            record_event("auth.sign-in", outcome="rate-limited", email=email[:254])
+            rate_limits.forget_ended_windows()
+            return attempt
+    attempt.user = find_user_by_email(email)
+    if attempt.user is not None:
+        attempt.number = _count_attempt(attempt.user)
+        if attempt.number is None or attempt.number > current_app.config["LOGIN_LOCK_AFTER"]:
+            attempt.refusal = SignInRefusal.LOCKED
+            record_event("auth.sign-in", actor=attempt.user, outcome="locked")
+    rate_limits.forget_ended_windows()
+    return attempt
 
 
-def authenticate(email: str, password: str) -> SignInResult:
-    """Check a sign-in attempt; failures are counted per account and audited."""
+def _count_attempt(user: User) -> int | None:
+    """Count an attempt on the account as a failure until it succeeds: its number, or None
+    while the account is locked.
+
+    The attempt numbered LOGIN_LOCK_AFTER locks the account, and is the last whose password
+    is checked until the lock ends (a success lifts it); when a lock has ended, counting
+    starts again from one. On PostgreSQL a simultaneous attempt waits for this row, then
+    sees the new count and the lock.
+    """
     now = utcnow()
-    user = find_user_by_email(email)
-    if user is not None and user.locked_until and user.locked_until > now:
-        record_event("auth.sign-in", actor=user, outcome="locked")
-        return SignInResult(
-            refusal=SignInRefusal.LOCKED,
-            wait_seconds=int((user.locked_until - now).total_seconds()) + 1,
+    lock_after = current_app.config["LOGIN_LOCK_AFTER"]
+    count = case((User.locked_until.is_(None), User.failed_sign_in_count + 1), else_=1)
+    lock_ends = literal(
+        now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"]), UTCDateTime()
+    )
+    number = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(
+            failed_sign_in_count=count,
+            last_failed_sign_in_at=now,
+            locked_until=case((count >= lock_after, lock_ends), else_=null()),
         )
-    if user is not None and user.last_failed_sign_in_at:
-        ready_at = user.last_failed_sign_in_at + _retry_delay(user.failed_sign_in_count)
-        if ready_at > now:
-            record_event("auth.sign-in", actor=user, outcome="throttled")
-            return SignInResult(
-                refusal=SignInRefusal.TOO_SOON,
-                wait_seconds=int((ready_at - now).total_seconds()) + 1,
-            )
+        .returning(User.failed_sign_in_count),
+        execution_options={"synchronize_session": False},
+    ).scalar_one_or_none()
+    db.session.expire(user)
+    return number
 
+
+def finish_sign_in(attempt: SignInAttempt, password: str) -> SignInResult:
+    """Check the password of an attempt that was counted and allowed."""
+    if attempt.refusal is SignInRefusal.RATE_LIMITED:
+        return SignInResult(
+            refusal=attempt.refusal, retry_after_seconds=attempt.retry_after_seconds
+        )
+    user = attempt.user
+    if attempt.refusal is SignInRefusal.LOCKED:
+        verify_password(None, password)  # as long as any other refusal takes
+        return SignInResult(refusal=SignInRefusal.WRONG_CREDENTIALS)
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.is_active:
-        if user is not None:
-            _count_failure(user, now)
-        record_event("auth.sign-in", actor=user, outcome="failure", email=email[:254])
+        record_event("auth.sign-in", actor=user, outcome="failure", email=attempt.email[:254])
+        if attempt.number == current_app.config["LOGIN_LOCK_AFTER"]:
+            record_event("auth.account-locked", actor=user, obj=user)
         return SignInResult(refusal=SignInRefusal.WRONG_CREDENTIALS)
 
-    user.failed_sign_in_count = 0
-    user.last_failed_sign_in_at = None
-    user.locked_until = None
-    user.last_signed_in_at = now
+    # Rows in the order start_sign_in takes them (limits, then the user), so that two
+    # sign-ins never each wait for the other.
+    for limit, subject in zip(sign_in_limits(), (attempt.address, attempt.email), strict=True):
+        rate_limits.give_back(limit, subject)
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(
+            failed_sign_in_count=0,
+            last_failed_sign_in_at=None,
+            locked_until=None,
+            last_signed_in_at=utcnow(),
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.expire(user)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     record_event("auth.sign-in", actor=user, outcome="success")
     return SignInResult(user=user)
-
-
-def _count_failure(user: User, now: datetime) -> None:
-    user.failed_sign_in_count += 1
-    user.last_failed_sign_in_at = now
-    if user.failed_sign_in_count >= current_app.config["LOGIN_LOCK_AFTER"]:
-        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-        user.failed_sign_in_count = 0
-        record_event("auth.account-locked", actor=user, obj=user)
 
 
 def sign_out_everywhere(user: User) -> None:
@@ -123,8 +193,18 @@ def create_user(
     return user
 
 
+class AccessChangeRefused(Exception):
+    """Only admins change role, agency and whether an account is active; never their own."""
+
+
+def _check_may_change_access(user: User, actor: User) -> None:
+    if not can(actor, Permission.CHANGE_USER_ACCESS, user):
+        raise AccessChangeRefused(f"{actor!r} may not change the access of {user!r}")
+
+
 def update_user_access(user: User, *, role: Role, agency: Agency, actor: User) -> None:
     """Change a user's role or agency; their sessions end so the new access applies at once."""
+    _check_may_change_access(user, actor)
     changes = {}
     if user.role is not role:
         changes["role"] = [user.role.value, role.value]
@@ -139,6 +219,7 @@ def update_user_access(user: User, *, role: Role, agency: Agency, actor: User) -
 
 
 def set_account_active(user: User, active: bool, *, actor: User) -> None:
+    _check_may_change_access(user, actor)
     user.is_active_account = active
     if not active:
         end_all_sessions(user)

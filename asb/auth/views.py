@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -15,15 +16,24 @@ blueprint = Blueprint("auth", __name__)
 
 
 def safe_next_url(target: str | None) -> str | None:
-    """Follow a next= redirect only to a path on this site."""
-    if not target:
+    """Follow a next= redirect only to a path on this site, written plainly.
+
+    Control characters would make a broken Location header, and browsers read a backslash
+    as a slash (`/\\evil.example` is another site): anything odd is ignored.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
         return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if any(ord(character) < 0x20 or ord(character) == 0x7F for character in target):
         return None
     if "\\" in target:
         return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
     return target
+
+
+WRONG_CREDENTIALS = "Enter a correct email address and password"
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
@@ -31,26 +41,26 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = SignInForm()
-    if form.validate_on_submit():
-        result = services.authenticate(form.email.data, form.password.data)
-        db.session.commit()  # failures count even though the sign-in is refused
-        if result.user is not None:
-            start_session(result.user)
-            return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
-        if result.refusal is services.SignInRefusal.LOCKED:
-            minutes = max(1, round(result.wait_seconds / 60))
-            form.email.errors.append(
-                "This account is locked after too many failed sign-in attempts. "
-                f"Try again in {minutes} minute{'s' if minutes != 1 else ''}, "
-                "or ask an administrator to reset your password"
-            )
-        elif result.refusal is services.SignInRefusal.TOO_SOON:
-            form.email.errors.append(
-                "Too many failed sign-in attempts. "
-                f"Wait {result.wait_seconds} seconds before trying again"
-            )
-        else:
-            form.email.errors.append("Enter a correct email address and password")
+    if not form.validate_on_submit():
+        return render_template("auth/sign_in.html", form=form)
+    attempt = services.start_sign_in(form.email.data, request.remote_addr or "unknown")
+    # Counted before the password is checked, so that simultaneous guesses see each other.
+    db.session.commit()
+    result = services.finish_sign_in(attempt, form.password.data)
+    db.session.commit()
+    if result.user is not None:
+        start_session(result.user)
+        return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+    if result.refusal is services.SignInRefusal.RATE_LIMITED:
+        minutes = math.ceil(result.retry_after_seconds / 60)
+        form.email.errors.append(
+            "There have been too many failed sign-in attempts. "
+            f"Wait {minutes} minute{'s' if minutes != 1 else ''} and try again, "
+            "or ask your administrator for help"
+        )
+        page = render_template("auth/sign_in.html", form=form)
+        return page, 429, {"Retry-After": str(result.retry_after_seconds)}
+    form.email.errors.append(WRONG_CREDENTIALS)
     return render_template("auth/sign_in.html", form=form)
 
 
@@ -68,7 +78,7 @@ def sign_out():
 @login_required
 def change_password():
     user = current_user._get_current_object()
-    form = ChangePasswordForm(email=user.email)
+    form = ChangePasswordForm(email=user.email, name=user.name)
     if form.validate_on_submit():
         if not verify_password(user.password_hash, form.current_password.data):
             form.current_password.errors.append("Your current password is not correct")

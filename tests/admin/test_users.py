@@ -243,3 +243,62 @@ def test_reset_password_with_a_short_password_is_refused(client, admin, target):
 def test_unknown_user_is_not_found(client, admin):
     assert client.get("/admin/users/999999").status_code == 404
     assert client.post("/admin/users/999999/deactivate").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("agency_code", "role"),
+    [("community-safety", "asb-lead"), ("housing", "admin"), ("community-safety", "officer")],
+    ids=["the ASB lead", "another agency", "another role"],
+)
+def test_admin_cannot_change_their_own_role_or_agency(client, admin, agency_code, role):
+    response = client.post(
+        f"/admin/users/{admin.id}", data={"agency": str(agency(agency_code).id), "role": role}
+    )
+    assert (response.status_code, response.location) == (302, f"/admin/users/{admin.id}")
+    assert (admin.role, admin.agency) == (Role.ADMIN, agency("community-safety"))
+    assert "You cannot change your own role or agency" in visible_text(
+        client.get(response.location)
+    )
+    assert client.get("/incidents").status_code == 403  # still no access to the log
+
+
+def test_admins_own_page_offers_no_access_changes_but_another_admins_does(client, admin, make_user):
+    page = client.get(f"/admin/users/{admin.id}")
+    text = visible_text(page)
+    assert "You cannot change your own role or agency" in text
+    assert f'action="/admin/users/{admin.id}"' not in page.get_data(as_text=True)
+    assert "Deactivate account" not in text
+    assert "Reset password" in text
+
+    other = make_user(Role.ADMIN, "community-safety")
+    assert "Deactivate account" in visible_text(client.get(f"/admin/users/{other.id}"))
+    response = client.post(
+        f"/admin/users/{other.id}",
+        data={"agency": str(agency("community-safety").id), "role": "asb-lead"},
+    )
+    assert response.status_code == 302
+    assert other.role is Role.ASB_LEAD
+
+
+@pytest.mark.parametrize("change", ["access", "deactivate"])
+def test_the_service_refuses_a_change_to_ones_own_access(admin, change):
+    from asb.auth import services
+
+    with pytest.raises(services.AccessChangeRefused):
+        if change == "access":
+            services.update_user_access(
+                admin, role=Role.ASB_LEAD, agency=agency("community-safety"), actor=admin
+            )
+        else:
+            services.set_account_active(admin, False, actor=admin)
+    assert admin.role is Role.ADMIN
+    assert admin.is_active_account is True
+
+
+def test_only_admins_change_access_even_through_the_service(make_user, target):
+    from asb.auth import services
+
+    lead = make_user(Role.ASB_LEAD, "community-safety")
+    with pytest.raises(services.AccessChangeRefused):
+        services.set_account_active(target, False, actor=lead)
+    assert target.is_active_account is True

@@ -1,4 +1,4 @@
-"""Signing in: success, refusals, throttling, lock-out and where it leads."""
+"""Signing in: success, refusals, lock-out, one answer for every failure, where it leads."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from asb.auth import passwords
 from asb.auth.models import Role
 from asb.extensions import db
 from tests.auth.helpers import sign_in, signed_in, visible_text
+from tests.conftest import sign_in_session
 from tests.factories import TEST_PASSWORD
 
 WRONG = "Enter a correct email address and password"
@@ -116,46 +117,121 @@ def test_failures_are_counted_and_audited(client, user):
     assert user.failed_sign_in_count == 0
 
 
-def test_sign_in_slows_down_after_failures(app, client, user):
-    with freeze_time("2026-03-02 09:00:00") as clock:
-        for _ in range(app.config["LOGIN_SLOW_AFTER"]):
-            assert WRONG in visible_text(sign_in(client, user.email, "not the password"))
-
-        # Even the right password must wait (2 seconds after the first slowed failure).
-        page = visible_text(sign_in(client, user.email))
-        assert "Too many failed sign-in attempts. Wait 3 seconds before trying again" in page
-        assert not signed_in(client)
-        assert events("auth.sign-in", user)[-1].outcome == "throttled"
-
-        clock.tick(timedelta(seconds=3))
-        assert sign_in(client, user.email).location == "/"
-
-
-def test_waits_double_with_each_further_failure(app, client, user):
-    with freeze_time("2026-03-02 09:00:00") as clock:
-        for _ in range(app.config["LOGIN_SLOW_AFTER"]):
-            sign_in(client, user.email, "not the password")
-        clock.tick(timedelta(seconds=3))
-        sign_in(client, user.email, "not the password")
-        page = visible_text(sign_in(client, user.email))
-        assert "Wait 5 seconds before trying again" in page
+def fail_until_locked(app, client, user) -> None:
+    for _ in range(app.config["LOGIN_LOCK_AFTER"]):
+        assert WRONG in visible_text(sign_in(client, user.email, "not the password"))
 
 
 def test_account_locks_after_too_many_failures_and_unlocks_later(app, client, user):
     with freeze_time("2026-03-02 09:00:00") as clock:
-        for _ in range(app.config["LOGIN_LOCK_AFTER"]):
-            assert WRONG in visible_text(sign_in(client, user.email, "not the password"))
-            clock.tick(timedelta(seconds=61))  # past any slowing-down wait
+        fail_until_locked(app, client, user)
 
+        # Even the right password is refused while the lock lasts, with the same answer.
         page = visible_text(sign_in(client, user.email))
-        assert "This account is locked after too many failed sign-in attempts" in page
-        assert "Try again in 14 minutes" in page
+        assert WRONG in page
         assert not signed_in(client)
         assert len(events("auth.account-locked", user)) == 1
+        assert events("auth.sign-in", user)[-1].outcome == "locked"
 
         clock.tick(timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"]))
         assert sign_in(client, user.email).location == "/"
         assert signed_in(client)
+        assert user.failed_sign_in_count == 0
+        assert user.locked_until is None
+
+
+def test_a_lock_that_has_ended_counts_failures_afresh(app, client, user):
+    with freeze_time("2026-03-02 09:00:00") as clock:
+        fail_until_locked(app, client, user)
+        clock.tick(timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"]))
+        assert WRONG in visible_text(sign_in(client, user.email, "not the password"))
+        assert (user.failed_sign_in_count, user.locked_until) == (1, None)
+        assert sign_in(client, user.email).location == "/"
+
+
+def test_an_admin_password_reset_lifts_the_lock(app, client, user, make_user):
+    fail_until_locked(app, client, user)
+    admin = make_user(Role.ADMIN, "community-safety")
+    reset = app.test_client()
+    sign_in_session(reset, admin)
+    temporary = "a fresh temporary passphrase"
+    response = reset.post(
+        f"/admin/users/{user.id}/reset-password", data={"temporary_password": temporary}
+    )
+    assert response.status_code == 302
+    assert sign_in(client, user.email, temporary).location == "/"
+
+
+def answer(response, email: str) -> tuple[int, str]:
+    """The status and the page's words, less the email address typed into the form."""
+    return response.status_code, visible_text(response).replace(email, "EMAIL")
+
+
+def test_every_failed_sign_in_gets_the_same_answer(app, client, user, make_user):
+    locked = make_user(email="locked@example.test")
+    for _ in range(app.config["LOGIN_LOCK_AFTER"]):
+        sign_in(client, locked.email, "not the password")
+    inactive = make_user(email="inactive@example.test", is_active_account=False)
+
+    answers = {
+        "wrong password": answer(sign_in(client, user.email, "not the password"), user.email),
+        "unknown email": answer(sign_in(client, "nobody@example.test"), "nobody@example.test"),
+        "locked, right password": answer(sign_in(client, locked.email), locked.email),
+        "locked, wrong password": answer(sign_in(client, locked.email, "nope"), locked.email),
+        "deactivated": answer(sign_in(client, inactive.email), inactive.email),
+    }
+
+    assert len(set(answers.values())) == 1, answers
+    status, page = answers["unknown email"]
+    assert status == 200
+    assert WRONG in page
+    assert not signed_in(client)
+
+
+def test_the_fourth_failure_says_nothing_an_unknown_address_does_not_hear(client, user):
+    for _ in range(3):
+        sign_in(client, user.email, "not the password")
+        sign_in(client, "nobody@example.test", "not the password")
+    real = sign_in(client, user.email, "not the password")
+    unknown = sign_in(client, "nobody@example.test", "not the password")
+    assert answer(real, user.email) == answer(unknown, "nobody@example.test")
+    assert "Too many" not in visible_text(real)
+
+
+@pytest.fixture
+def hashes_checked(monkeypatch):
+    """Count Argon2 verifications, each still done in full."""
+    checked = []
+    hasher = passwords._hasher
+
+    class CountingHasher:
+        def verify(self, password_hash, password):
+            checked.append(password_hash)
+            return hasher.verify(password_hash, password)
+
+        def __getattr__(self, name):
+            return getattr(hasher, name)
+
+    monkeypatch.setattr(passwords, "_hasher", CountingHasher())
+    return checked
+
+
+def test_every_failed_sign_in_checks_one_password_hash(
+    app, client, user, make_user, hashes_checked
+):
+    """The same work, so the same time, whether the account exists or is locked."""
+    locked = make_user(email="locked@example.test")
+    for _ in range(app.config["LOGIN_LOCK_AFTER"]):
+        sign_in(client, locked.email, "not the password")
+    for email, password in [
+        (user.email, "not the password"),
+        ("nobody@example.test", TEST_PASSWORD),
+        (locked.email, TEST_PASSWORD),
+    ]:
+        hashes_checked.clear()
+        sign_in(client, email, password)
+        assert len(hashes_checked) == 1, email
+    assert hashes_checked == [passwords._DUMMY_HASH]  # the locked account's was not used
 
 
 NEXT_CASES = [
@@ -171,6 +247,14 @@ NEXT_CASES = [
     ("javascript:alert(1)", "/"),
     ("incidents", "/"),
     ("", "/"),
+    ("/incidents\r\nSet-Cookie: planted=1", "/"),
+    ("/incidents\nLocation: https://evil.example", "/"),
+    ("/\t", "/"),
+    ("/\r//evil.example", "/"),
+    ("/incidents?text=caf\u00e9", "/incidents?text=caf%C3%A9"),
+    ("/incidents\u2028", "/incidents%E2%80%A8"),
+    ("/%0d%0a", "/%0d%0a"),
+    ("/%2F%2Fevil.example", "/%2F%2Fevil.example"),
 ]
 
 
