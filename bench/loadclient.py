@@ -225,7 +225,7 @@ class User:
     def run_until(self, deadline: float) -> None:
         while time.monotonic() < deadline:
             if not self.browser.cookies and not self.sign_in():
-                time.sleep(0.5)
+                time.sleep(2)  # as a person would before trying again
                 continue
             task = self.random.choices(self.TASKS, self.WEIGHTS)[0]
             if task in {"add_note", "change_status"} and not self.case_ids:
