@@ -61,8 +61,11 @@ class SubmissionKeyField(HiddenField):
         # A POST without a key has none: HiddenField would keep the fresh default.
         self.data = valuelist[0] if valuelist else None
 
+    def well_formed(self) -> bool:
+        return isinstance(self.data, str) and _KEY.fullmatch(self.data) is not None
+
     def pre_validate(self, form):
-        if not isinstance(self.data, str) or not _KEY.fullmatch(self.data):
+        if not self.well_formed():
             self.expire()
             raise ValidationError(EXPIRED)
 
@@ -83,8 +86,8 @@ class SubmitOnceInput(GovSubmitInput):
 class SubmitOnce:
     """Mix into a form that creates something: a one-time key and a button clicked once.
 
-    validate_on_submit() also claims the key, once every check has passed: a POST that
-    repeats one already answered never gets past it, but is redirected to where the first led.
+    validate_on_submit() claims the key before it checks the answers: a POST that repeats
+    one already answered never gets past it, but is redirected to where the first led.
     """
 
     submission_key = SubmissionKeyField()
@@ -94,13 +97,24 @@ class SubmitOnce:
         self.submit.widget = SubmitOnceInput()
 
     def validate_on_submit(self, extra_validators=None) -> bool:
-        return super().validate_on_submit(extra_validators) and _claim(self.submission_key)
+        # Claimed first, a repeat waits for the first submission to finish, and is answered
+        # before checks that the first has made fail (that agency is a partner already). A
+        # form refused for its answers gives its key back, to be sent again corrected.
+        key = self.submission_key
+        if self.is_submitted() and key.well_formed() and not _claim(key):
+            return False
+        if super().validate_on_submit(extra_validators):
+            return True
+        _give_back()
+        return False
 
 
 def _claim(field: SubmissionKeyField) -> bool:
     """Claim the key in this request's transaction; a repeat answers with the first's result."""
     # Plain values: after a rollback, reading the user would start a read before the insert.
     user_id, endpoint, key = current_user.id, request.endpoint, field.data
+    if getattr(g.get("submission"), "key", None) == key:
+        return True
     attempts = 0
     while True:
         attempts += 1
@@ -111,7 +125,7 @@ def _claim(field: SubmissionKeyField) -> bool:
         except IntegrityError:
             db.session.rollback()
             _answer_repeat(key, user_id, endpoint)
-            field.errors.append(EXPIRED)
+            field.errors = [EXPIRED]
             field.expire()
             return False
         except OperationalError as error:
@@ -122,6 +136,13 @@ def _claim(field: SubmissionKeyField) -> bool:
             g.submission = submission
             _forget_old_keys(user_id)
             return True
+
+
+def _give_back() -> None:
+    submission = g.pop("submission", None)
+    if submission is not None:
+        db.session.delete(submission)
+        db.session.flush()
 
 
 def _answer_repeat(key: str, user_id: int, endpoint: str) -> None:
