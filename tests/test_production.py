@@ -21,6 +21,7 @@ import secrets
 import shlex
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ from urllib.parse import urlencode
 import pytest
 import sqlalchemy as sa
 
+import config
 from asb import create_app
 from asb.extensions import db
 from asb.startup import check_database, code_heads
@@ -170,15 +172,28 @@ def database_outage(url: str) -> Iterator[None]:
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = Path(parsed.database)
+        shared_index = path.with_name(f"{path.name}-shm")
+
+        def invalidate_shared_index() -> None:
+            """Zero the WAL index, so every connection reads the file afresh, not its cache."""
+            if shared_index.exists():
+                shared_index.write_bytes(bytes(shared_index.stat().st_size))
+
+        connection = sqlite3.connect(path)
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything into the file
+        connection.close()
         saved = path.read_bytes()
         path.write_bytes(b"this is not a database " * 4096)
+        invalidate_shared_index()
         try:
             yield
         finally:
             path.write_bytes(saved)
+            invalidate_shared_index()
         return
     admin = sa.create_engine(
-        sa.engine.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT"
+        sa.engine.make_url(config.database_url(url)).set(database="postgres"),
+        isolation_level="AUTOCOMMIT",
     )
     name = parsed.database
     with admin.connect() as connection:
@@ -294,6 +309,12 @@ FAILURES = {
     "no secret key": ("flask", _scratch, {"SECRET_KEY": None}, "SECRET_KEY is missing"),
     "short secret key": ("gunicorn", _scratch, {"SECRET_KEY": "x" * 31}, "SECRET_KEY"),
     "no database url": ("flask", None, {}, "DATABASE_URL is missing"),
+    "database url of no known kind": (
+        "flask",
+        lambda tmp_path: "postgress://asb@db.internal/asb",
+        {},
+        "DATABASE_URL is not a database asb can use",
+    ),
     "database does not exist": ("gunicorn", _absent_database, {}, "cannot use the database"),
     "database unreachable": (
         "flask",
