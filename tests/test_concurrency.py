@@ -279,7 +279,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
 
 
 def _wait_until_up(base_url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn stopped: {log.read_text()}")
@@ -288,7 +288,7 @@ def _wait_until_up(base_url: str, process: subprocess.Popen, log: Path) -> None:
                 return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within a minute")
+    raise RuntimeError("gunicorn did not answer within three minutes")
 
 
 def timeline_count(server: Server, case_id: int, kind: TimelineKind) -> int:
