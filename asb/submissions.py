@@ -4,8 +4,8 @@ Each form that creates something carries a random key made when the form is draw
 first POST with a key claims it (a row in the request's transaction) and records where it
 led; a repeat, whether a double click or a resend from any worker or server, finds the key
 taken and is sent to the same place. On PostgreSQL the repeat's insert waits for the first
-transaction and then fails on the primary key; SQLite gets there by retrying the insert as
-the first statement of a fresh transaction, so that it waits for the writer too.
+transaction and then fails on the primary key; on SQLite a form's POST waits for the write
+lock from its first statement (BEGIN IMMEDIATE, asb/extensions.py), so it sees the key.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from flask import abort, flash, g, redirect, request
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from sqlalchemy import ForeignKey, Index, String, delete
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
@@ -31,9 +31,6 @@ EXPIRED = "This form had expired: check your answers and send it again"
 REPEATED = "You sent this form more than once. It was saved once."
 
 _KEY = re.compile(r"[A-Za-z0-9_-]{32,64}")
-# A writer that waited for another cannot always go on in the same SQLite transaction (a
-# read snapshot older than the other's commit): it starts afresh, a few times at most.
-_SQLITE_ATTEMPTS = 3
 
 
 class SubmissionKey(db.Model):
@@ -111,31 +108,22 @@ class SubmitOnce:
 
 def _claim(field: SubmissionKeyField) -> bool:
     """Claim the key in this request's transaction; a repeat answers with the first's result."""
-    # Plain values: after a rollback, reading the user would start a read before the insert.
     user_id, endpoint, key = current_user.id, request.endpoint, field.data
     if getattr(g.get("submission"), "key", None) == key:
         return True
-    attempts = 0
-    while True:
-        attempts += 1
-        submission = SubmissionKey(key=key, user_id=user_id, endpoint=endpoint)
-        try:
-            db.session.add(submission)
-            db.session.flush()
-        except IntegrityError:
-            db.session.rollback()
-            _answer_repeat(key, user_id, endpoint)
-            field.errors = [EXPIRED]
-            field.expire()
-            return False
-        except OperationalError as error:
-            db.session.rollback()
-            if not _sqlite_busy(error) or attempts == _SQLITE_ATTEMPTS:
-                raise
-        else:
-            g.submission = submission
-            _forget_old_keys(user_id)
-            return True
+    submission = SubmissionKey(key=key, user_id=user_id, endpoint=endpoint)
+    try:
+        db.session.add(submission)
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        _answer_repeat(key, user_id, endpoint)
+        field.errors = [EXPIRED]
+        field.expire()
+        return False
+    g.submission = submission
+    _forget_old_keys(user_id)
+    return True
 
 
 def _give_back() -> None:
@@ -154,10 +142,6 @@ def _answer_repeat(key: str, user_id: int, endpoint: str) -> None:
     if first and first.user_id == user_id and first.endpoint == endpoint and first.result_url:
         flash(REPEATED)
         abort(redirect(first.result_url))
-
-
-def _sqlite_busy(error: OperationalError) -> bool:
-    return getattr(error.orig, "sqlite_errorname", "").startswith("SQLITE_BUSY")
 
 
 def _forget_old_keys(user_id: int) -> None:
