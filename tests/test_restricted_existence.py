@@ -31,7 +31,6 @@ from asb.cases.models import (
     CaseReviewApplication,
     CaseReviewComplaint,
     Document,
-    Incident,
     IncidentPerson,
     Intervention,
     Person,
@@ -39,6 +38,7 @@ from asb.cases.models import (
 from asb.cases.vocabulary import PersonRole
 from asb.documents.storage import stored_until_rollback
 from asb.extensions import db
+from asb.incidents.models import Incident
 from asb.interventions import services as intervention_services
 from asb.policy import Permission, can
 from asb.presentation import LONDON
