@@ -70,7 +70,7 @@ def get(client, path: str) -> int:
 def maps_available(app) -> tuple[bool, bool]:
     """(hotspot_data importable, GET /map routed): the map is built alongside this bench."""
     try:
-        from asb.maps.queries import MapFilters, hotspot_data  # noqa: F401
+        from asb.maps.hotspots import hotspot_data  # noqa: F401
     except ImportError:
         return False, False
     return True, any(rule.rule == "/map" for rule in app.url_map.iter_rules())
@@ -102,7 +102,8 @@ def measure(target: Target, dataset: dict, runs: int) -> Results:
         from asb.maps import cache  # the map's result cache, which the overview shares
 
         if has_hotspots:
-            from asb.maps.queries import MapFilters, hotspot_data
+            from asb.maps.filters import MapFilters
+            from asb.maps.hotspots import hotspot_data
 
             filters = MapFilters.last("12-months")
             add(
@@ -181,7 +182,7 @@ def measure(target: Target, dataset: dict, runs: int) -> Results:
         results.plans.update(_plans(street))
         results.extras.update(_list_experiments(street, runs))
         if not has_hotspots:
-            results.extras["Hotspot data"] = "not measured: asb.maps.queries is not importable"
+            results.extras["Hotspot data"] = "not measured: asb.maps.hotspots is not importable"
         elif not has_map_page:
             results.extras["Map page"] = "not measured: no GET /map route is registered"
         db.session.remove()

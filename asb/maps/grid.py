@@ -1,4 +1,5 @@
-"""The hotspot grid's geometry: which 100 m cells make up the area, and their outlines on a map.
+"""The hotspot grid's geometry: which 100 m cells make up the area, what falls in them, their
+wards, and their outlines on a map.
 
 Cells are the stored ones (asb.geo.services.grid_cell): British National Grid squares
 numbered row * GRID_COLUMNS + column, so a cell's neighbours are found by arithmetic.
@@ -6,6 +7,8 @@ numbered row * GRID_COLUMNS + column, so a cell's neighbours are found by arithm
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 
 import geopandas as gpd
@@ -70,6 +73,36 @@ def _study_cells(geo: Geography, ward_code: str | None) -> np.ndarray:
     return result
 
 
+@dataclass
+class CellCounts:
+    """Incidents per cell of the area and period, and those the area's cells leave out."""
+
+    by_period: np.ndarray  # the area's cells x periods
+    outside: dict[int, int]  # by cell: squares mostly outside the area (or ward)
+    without_location: int
+    total: int
+
+
+def count_cells(
+    rows: Iterable[tuple[int | None, int, int]], cells: np.ndarray, periods: int
+) -> CellCounts:
+    """Place (cell, period index, incidents) rows on ``cells``, the area's sorted cells."""
+    by_period = np.zeros((len(cells), periods))
+    outside: dict[int, int] = {}
+    total = without_location = 0
+    for cell, index, count in rows:
+        total += count
+        if cell is None:
+            without_location += count
+            continue
+        position = np.searchsorted(cells, cell)
+        if position < len(cells) and cells[position] == cell:
+            by_period[position, index] += count
+        else:
+            outside[cell] = outside.get(cell, 0) + count
+    return CellCounts(by_period, outside, without_location, total)
+
+
 def cell_corners(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The south-west corner of each cell, in British National Grid metres."""
     rows, columns = np.divmod(np.asarray(cells, dtype=np.int64), GRID_COLUMNS)
@@ -108,6 +141,15 @@ def cell_centres(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         (west + half).astype(float), (south + half).astype(float)
     )
     return np.asarray(latitudes), np.asarray(longitudes)
+
+
+def ward_names(cells: np.ndarray) -> dict[int, str | None]:
+    """The ward each cell's centre is in (None outside every ward)."""
+    latitudes, longitudes = cell_centres(cells)
+    wards = geography().wards_at(latitudes, longitudes)
+    return {
+        int(cell): (ward.name if ward else None) for cell, ward in zip(cells, wards, strict=True)
+    }
 
 
 def outlines() -> tuple[dict, dict, list[list[float]]]:

@@ -4,35 +4,33 @@ Every query starts from ``asb.policy.visible_incidents(user)``, so counts includ
 incidents the user may see. No query returns a row per incident except the capped list of
 recent points, and none returns reporters' details: distinct reporters are counted in SQL.
 
-``hotspot_data(user, filters)`` is the grid and Gi* analysis the benchmark times; the
-page also calls ``ward_data``, ``repeat_locations`` and ``recent_points``. Each result is
-cached (asb.maps.cache) until an incident changes.
+The page calls ``asb.maps.hotspots.hotspot_data`` (the grid and Gi* analysis, which reads
+through ``grid_counts`` and ``reporting_by_hotspot``), ``ward_data``, ``repeat_locations``
+and ``recent_points``. Each result is cached (asb.maps.cache) until an incident changes.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-import numpy as np
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, case, func, select
 
 from asb.extensions import db
+from asb.geo.places import place_key, place_key_sql
 from asb.geo.services import geography
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import (
     IncidentSource,
     ReportKind,
 )
-from asb.maps import analysis, grid
+from asb.maps import analysis
 from asb.maps.cache import cached
 from asb.maps.filters import MapFilters, incident_criteria
-
-__all__ = ["MapFilters", "hotspot_data", "recent_points", "repeat_locations", "ward_data"]
 
 DEFAULT_POPULATION_FILE = Path(__file__).parent / "config" / "ward_population.json"
 DEFAULT_POINTS_CAP = 2_000
@@ -147,62 +145,10 @@ def _reporting_patterns(criteria: list, group: ColumnElement) -> dict:
     }
 
 
-# Grid, Gi* and hotspots -----------------------------------------------------------------------
+# Grid counts and hotspots' reporters ------------------------------------------------------------
 
 
-@dataclass
-class Hotspot:
-    number: int
-    cells: list[int]
-    incidents: int
-    confidence: int  # the strictest class among its cells: 99, 95 or 90
-    persistence: str
-    active_periods: list[bool]
-    busiest_cell: int
-    ward_names: list[str]
-    reporting: ReportingPattern = field(default_factory=ReportingPattern)
-
-
-@dataclass
-class HotspotData:
-    """The grid analysis for one set of filters, as the map and its tables need it."""
-
-    filters: MapFilters
-    periods: list[analysis.Period]
-    cells: np.ndarray  # the area's cells, sorted
-    counts: np.ndarray  # incidents per cell over the whole window
-    period_counts: np.ndarray  # cells x periods
-    gi: analysis.GiStar
-    hotspots: list[Hotspot]
-    total: int  # all matching incidents, wherever they are
-    outside_area: int  # in squares mostly outside the area (or ward): not in the test
-    without_location: int
-    outside_counts: dict[int, int] = field(default_factory=dict)  # by cell
-
-    @property
-    def max_count(self) -> int:
-        return int(self.counts.max()) if len(self.counts) else 0
-
-    @property
-    def period_noun(self) -> str:
-        """What the persistence periods are called: "months", "fortnights" or "20-day periods"."""
-        days = round((self.periods[0].end - self.periods[0].start) / timedelta(days=1))
-        if 28 <= days <= 31:
-            return "months"
-        if days == 14:
-            return "fortnights"
-        return f"{days}-day periods"
-
-    def cold_cells(self) -> int:
-        return int((self.gi.classes < 0).sum())
-
-
-def hotspot_data(user, filters: MapFilters) -> HotspotData:
-    """Counts on the 100 m grid, Gi* hot and cold spots, and hotspots with their persistence."""
-    return cached("hotspots", user, filters, lambda: _hotspot_data(user, filters))
-
-
-def _grid_counts(
+def grid_counts(
     user, filters: MapFilters, periods: list[analysis.Period]
 ) -> list[tuple[int | None, int, int]]:
     """(cell, period index, incidents) for every cell and period with incidents.
@@ -223,74 +169,16 @@ def _grid_counts(
     return [(cell, int(index), int(count)) for cell, index, count in db.session.execute(query)]
 
 
-def _hotspot_data(user, filters: MapFilters) -> HotspotData:
-    periods = analysis.periods(filters.start, filters.end)
-    cells = grid.study_cells(filters.ward_code)
-    lattice = analysis.lattice(cells)
-    period_counts = np.zeros((len(cells), len(periods)))
-    total = without_location = 0
-    outside_counts: dict[int, int] = {}
-    for cell, index, count in _grid_counts(user, filters, periods):
-        total += count
-        if cell is None:
-            without_location += count
-            continue
-        position = np.searchsorted(cells, cell)
-        if position < len(cells) and cells[position] == cell:
-            period_counts[position, index] += count
-        else:
-            outside_counts[cell] = outside_counts.get(cell, 0) + count
-    counts = period_counts.sum(axis=1)
-    gi = analysis.gi_star(counts, lattice)
-    period_z = analysis.analytic_z(period_counts, lattice)
-
-    hotspots = []
-    clusters = analysis.hot_clusters(lattice, gi.classes, counts)
-    wards_by_cell = _wards_of_cells(cells[np.concatenate(clusters)]) if clusters else {}
-    for number, members in enumerate(clusters, start=1):
-        active = analysis.period_activity(period_z, members)
-        member_cells = [int(cell) for cell in cells[members]]
-        hotspots.append(
-            Hotspot(
-                number=number,
-                cells=member_cells,
-                incidents=int(counts[members].sum()),
-                confidence=int(gi.classes[members].max()),
-                persistence=analysis.persistence(active),
-                active_periods=active,
-                busiest_cell=int(cells[members][np.argmax(counts[members])]),
-                ward_names=sorted({wards_by_cell[c] for c in member_cells if wards_by_cell[c]}),
-            )
-        )
-    if hotspots:
-        number_of_cell = {cell: h.number for h in hotspots for cell in h.cells}
-        group = case(number_of_cell, value=Incident.grid_cell, else_=0)
-        criteria = incident_criteria(user, filters)
-        criteria.append(Incident.grid_cell.in_(list(number_of_cell)))
-        patterns = _reporting_patterns(criteria, group)
-        for hotspot in hotspots:
-            hotspot.reporting = patterns.get(hotspot.number, ReportingPattern())
-    return HotspotData(
-        filters=filters,
-        periods=periods,
-        cells=cells,
-        counts=counts,
-        period_counts=period_counts,
-        gi=gi,
-        hotspots=hotspots,
-        total=total,
-        outside_area=sum(outside_counts.values()),
-        without_location=without_location,
-        outside_counts=outside_counts,
-    )
-
-
-def _wards_of_cells(cells: np.ndarray) -> dict[int, str | None]:
-    latitudes, longitudes = grid.cell_centres(cells)
-    wards = geography().wards_at(latitudes, longitudes)
-    return {
-        int(cell): (ward.name if ward else None) for cell, ward in zip(cells, wards, strict=True)
-    }
+def reporting_by_hotspot(
+    user, filters: MapFilters, number_of_cell: dict[int, int]
+) -> dict[int, ReportingPattern]:
+    """ReportingPattern per hotspot number, given the number of each hotspot's cells."""
+    if not number_of_cell:
+        return {}
+    group = case(number_of_cell, value=Incident.grid_cell, else_=0)
+    criteria = incident_criteria(user, filters)
+    criteria.append(Incident.grid_cell.in_(list(number_of_cell)))
+    return _reporting_patterns(criteria, group)
 
 
 # Wards -----------------------------------------------------------------------------------------
@@ -436,7 +324,8 @@ class RepeatLocation:
 def repeat_locations(user, filters: MapFilters, limit: int = REPEAT_LOCATIONS_SHOWN):
     """The places with most incidents (two or more): the same place text in one 100 m square.
 
-    Place texts are compared ignoring case, punctuation and spacing. Grouping by text inside
+    Place texts are compared as asb.geo.places says (ignoring case, spacing, punctuation
+    and quotes), as the overview's repeat locations are. Grouping by text inside
     the stored grid cell keeps one place one row (a 25 m square would split a place whose
     points were picked a few metres apart) and keeps "On or near Bishopsgate" at both ends
     of the street apart.
@@ -444,28 +333,6 @@ def repeat_locations(user, filters: MapFilters, limit: int = REPEAT_LOCATIONS_SH
     return cached(
         f"repeat-locations-{limit}", user, filters, lambda: _repeat_locations(user, filters, limit)
     )
-
-
-# Each replace() costs about 50 ms per million rows on SQLite, so only the usual separators.
-PLACE_PUNCTUATION = (",", ".", "-")
-
-
-def _place_key() -> ColumnElement:
-    """The place text in lower case, punctuation as spaces, runs of spaces as one."""
-    key = func.lower(Incident.location_description)
-    for mark in PLACE_PUNCTUATION:
-        key = func.replace(key, mark, " ")
-    for _ in range(2):  # up to four spaces in a row become one
-        key = func.replace(key, "  ", " ")
-    return func.trim(key)
-
-
-def place_key(text: str) -> str:
-    """_place_key in Python (which also collapses longer runs of spaces)."""
-    key = text.lower()
-    for mark in PLACE_PUNCTUATION:
-        key = key.replace(mark, " ")
-    return " ".join(key.split())
 
 
 def _repeat_locations(user, filters: MapFilters, limit: int) -> list[RepeatLocation]:
@@ -493,7 +360,7 @@ def _places_in(user, filters: MapFilters, limit: int) -> list:
     rows = (
         select(
             Incident.grid_cell.label("cell"),
-            _place_key().label("place_key"),
+            place_key_sql(Incident.location_description).label("place_key"),
             Incident.location_description.label("place"),
             Incident.ward_name.label("ward"),
             Incident.occurred_from.label("occurred"),

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from asb.geo.services import geography
 from asb.incidents import queries as incident_queries
-from asb.maps import queries
+from asb.maps import hotspots, queries
 from asb.maps.filters import MapFilters, london_today
 from asb.maps.folium_map import MapUrls, build_map
 from asb.maps.forms import QUALIFIER_NAMES, MapFilterForm
@@ -49,7 +49,7 @@ def hotspot_map():
     user = _user()
     filters = form.as_filters()
     urls = _urls(filters)
-    data = queries.hotspot_data(user, filters)
+    data = hotspots.hotspot_data(user, filters)
     wards = queries.ward_data(user, filters)
     config = current_app.config
     points = queries.recent_points(user, filters)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import case, func, select
 
 from asb.auth.models import User
 from asb.extensions import db
+from asb.geo.places import place_key_sql
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import IncidentSource, ReportKind
 from asb.overview.queries import OverviewFilters, today, visible_in_window
@@ -17,18 +18,6 @@ from asb.people.victimisation import Report, repeat_settings, repeat_victims
 from asb.policy import personal_details_visible, visible_incidents
 
 LIST_LIMIT = 25
-
-
-# Dropped from place descriptions before they are compared, so "12 Crescent House, Golden
-# Lane" and "12 crescent house golden lane" are one place.
-_IGNORED_IN_PLACES = (" ", ",", ".", "-", "'", "/", ";", ":")
-
-
-def place_key(column) -> ColumnElement[str]:
-    key = func.lower(column)
-    for character in _IGNORED_IN_PLACES:
-        key = func.replace(key, character, "")
-    return key
 
 
 def repeat_window(as_of: date) -> tuple[date, date]:
@@ -61,12 +50,12 @@ def repeat_locations(
     user: User, filters: OverviewFilters, as_of: date | None = None
 ) -> RepeatLocations:
     """Places with the threshold or more partnership incidents in the window: the same 100 m
-    grid cell and the same place description. police.uk records are left out, because
+    grid cell and the same place (asb.geo.places). police.uk records are left out, because
     police.uk moves every point to a nearby street's anonymised "on or near" location."""
     as_of = as_of or today()
     threshold, _ = repeat_settings()
     start, end = repeat_window(as_of)
-    key = place_key(Incident.location_description).label("place_key")
+    key = place_key_sql(Incident.location_description).label("place_key")
     query = (
         select(
             Incident.grid_cell,

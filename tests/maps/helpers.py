@@ -22,6 +22,7 @@ from asb.incidents.vocabulary import (
     ReportKind,
 )
 from asb.maps import grid
+from asb.maps.filters import MapFilters
 from tests.factories import agency
 
 _references = itertools.count(1)
@@ -31,10 +32,18 @@ _references = itertools.count(1)
 CENTRAL_CELL = 116132
 BARBICAN_CELL = 117124
 
+BISHOPSGATE = "E05009292"
+CRIPPLEGATE = "E05009302"
+CHEAP = "E05009298"
+
 
 def neighbourhood(cell: int) -> list[int]:
     """The cell and the eight touching it."""
     return [cell + rows * GRID_COLUMNS + columns for rows in (-1, 0, 1) for columns in (-1, 0, 1)]
+
+
+def last_28_days(**criteria) -> MapFilters:
+    return MapFilters.last("28-days", **criteria)
 
 
 def days_ago(days: float, hour: int = 12) -> datetime:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import numpy as np
 import pytest
 
 from asb.auth.models import Role
@@ -16,31 +15,19 @@ from asb.incidents.vocabulary import (
     Qualifier,
     ReportKind,
 )
-from asb.maps import cache, filters, grid, queries
-from asb.maps.analysis import Persistence
+from asb.maps import cache, filters, hotspots, queries
 from asb.maps.filters import MapFilters
 from tests.factories import IncidentFactory, LocalAsbTypeFactory, UserFactory, agency
 from tests.maps.helpers import (
     BARBICAN_CELL,
+    BISHOPSGATE,
     CENTRAL_CELL,
+    CHEAP,
+    CRIPPLEGATE,
     add_incidents,
     days_ago,
-    neighbourhood,
-    noise,
+    last_28_days,
 )
-
-BISHOPSGATE = "E05009292"
-CRIPPLEGATE = "E05009302"
-CHEAP = "E05009298"
-
-
-@pytest.fixture
-def lead(db_session):
-    return UserFactory(role=Role.ASB_LEAD, agency=agency("community-safety"))
-
-
-def last_28_days(**criteria) -> MapFilters:
-    return MapFilters.last("28-days", **criteria)
 
 
 def test_presets_end_today_and_include_it():
@@ -82,7 +69,7 @@ def test_filters_combine(lead):
 
     def total(**criteria) -> int:
         cache.results.clear()
-        return queries.hotspot_data(lead, last_28_days(**criteria)).total
+        return hotspots.hotspot_data(lead, last_28_days(**criteria)).total
 
     assert total() == 10
     assert total(category="noise") == 9
@@ -107,7 +94,7 @@ def test_filters_combine(lead):
         == 4
     )
     assert total(category="begging", qualifier="personal") == 0
-    assert queries.hotspot_data(lead, MapFilters.last("3-months")).total == 11
+    assert hotspots.hotspot_data(lead, MapFilters.last("3-months")).total == 11
 
 
 def test_counts_include_only_incidents_the_user_may_see(db_session):
@@ -120,9 +107,9 @@ def test_counts_include_only_incidents_the_user_may_see(db_session):
     filters = last_28_days()
 
     # Asked in turn, with the cache kept: each user's visibility is part of the key.
-    assert queries.hotspot_data(housing_officer, filters).total == 2
-    assert queries.hotspot_data(barbican_officer, filters).total == 3
-    assert queries.hotspot_data(lead, filters).total == 3
+    assert hotspots.hotspot_data(housing_officer, filters).total == 2
+    assert hotspots.hotspot_data(barbican_officer, filters).total == 3
+    assert hotspots.hotspot_data(lead, filters).total == 3
     assert queries.ward_data(housing_officer, filters).total == 2
     assert len(queries.recent_points(housing_officer, filters)) == 2
     assert queries.repeat_locations(housing_officer, filters)[0].incidents == 2
@@ -216,72 +203,6 @@ def test_reporting_pattern_tells_one_reporter_from_many(lead):
     assert not pattern.mostly_one_reporter
 
 
-def test_a_hotspot_reported_by_one_person_is_flagged(lead):
-    rng = np.random.default_rng(2)
-    add_incidents(noise(grid.study_cells(), 0.5, rng), rng=rng)
-    cluster = neighbourhood(CENTRAL_CELL)
-    add_incidents(
-        cluster * 6,
-        rng=rng,
-        reporter_anonymous=False,
-        reporter_name="Chris Complainer",
-        reporter_email="chris@example.com",
-    )
-
-    hotspot = queries.hotspot_data(lead, last_28_days()).hotspots[0]
-
-    assert hotspot.reporting.named_reporters >= 1
-    assert hotspot.reporting.top_reporter_complaints == 54
-    assert hotspot.reporting.mostly_one_reporter
-
-
-def test_a_planted_cluster_is_the_biggest_99_percent_hotspot_and_noise_has_none(lead):
-    rng = np.random.default_rng(7)
-    background = noise(grid.study_cells(), 1.0, rng)
-    add_incidents(background, rng=rng, occurred_from=days_ago(3))
-    filters = last_28_days()
-
-    assert not [h for h in queries.hotspot_data(lead, filters).hotspots if h.confidence == 99]
-
-    cluster = neighbourhood(CENTRAL_CELL)
-    add_incidents(cluster * 5 + [CENTRAL_CELL] * 5, rng=rng, occurred_from=days_ago(3))
-    data = queries.hotspot_data(lead, filters)
-
-    biggest = data.hotspots[0]
-    assert biggest.confidence == 99
-    assert set(cluster) <= set(biggest.cells)
-    assert biggest.busiest_cell == CENTRAL_CELL
-    assert "Bishopsgate" in biggest.ward_names
-    index = np.searchsorted(data.cells, CENTRAL_CELL)
-    assert data.gi.classes[index] == 99
-    assert data.total == len(background) + 50
-
-
-def test_hotspots_are_labelled_persistent_or_new_by_month(lead):
-    # Three months, cut into three periods of about a month; each cluster has 40 incidents.
-    today = date.today()
-    filters = MapFilters(today - timedelta(days=89), today)
-    rng = np.random.default_rng(4)
-    cells = grid.study_cells()
-    for days in (75, 45, 15):  # background in every period
-        add_incidents(noise(cells, 0.4, rng), rng=rng, occurred_from=days_ago(days))
-    steady, recent = neighbourhood(CENTRAL_CELL), neighbourhood(BARBICAN_CELL)
-    for days in (75, 45, 15):
-        add_incidents(steady * 2, rng=rng, occurred_from=days_ago(days))
-    add_incidents(recent * 5, rng=rng, occurred_from=days_ago(10))
-
-    data = queries.hotspot_data(lead, filters)
-
-    labels = {
-        cell: hotspot.persistence
-        for hotspot in data.hotspots
-        for cell in hotspot.cells
-        if cell in (CENTRAL_CELL, BARBICAN_CELL)
-    }
-    assert labels == {CENTRAL_CELL: Persistence.PERSISTENT, BARBICAN_CELL: Persistence.NEW}
-    assert len(data.periods) == 3
-
-
 def test_repeat_locations_are_the_same_place_text_in_one_square(lead):
     add_incidents([CENTRAL_CELL] * 3, location_description="Bank station, exit 3")
     add_incidents([CENTRAL_CELL], location_description="  bank STATION -  exit 3. ")
@@ -323,16 +244,16 @@ def test_the_cache_is_reused_until_an_incident_changes(lead):
     add_incidents([CENTRAL_CELL] * 2)
     filters = last_28_days()
 
-    assert queries.hotspot_data(lead, filters).total == 2
-    queries.hotspot_data(lead, filters)
+    assert hotspots.hotspot_data(lead, filters).total == 2
+    hotspots.hotspot_data(lead, filters)
     assert cache.results.hits == 1
 
     incident = IncidentFactory(occurred_from=days_ago(2))
-    assert queries.hotspot_data(lead, filters).total == 3
+    assert hotspots.hotspot_data(lead, filters).total == 3
 
     incident.occurred_from = days_ago(60)  # edited out of the window
     db.session.flush()
-    assert queries.hotspot_data(lead, filters).total == 2
+    assert hotspots.hotspot_data(lead, filters).total == 2
 
 
 def test_incident_list_links_carry_the_filters():
@@ -360,15 +281,3 @@ def test_incident_list_links_carry_the_filters():
         "cell": str(CENTRAL_CELL),
     }
     assert filters.incident_list_args(ward=BISHOPSGATE)["ward"] == BISHOPSGATE
-
-
-def test_a_ward_filter_tests_the_wards_own_squares(lead):
-    rng = np.random.default_rng(9)
-    add_incidents(noise(grid.study_cells(), 0.5, rng), rng=rng)
-
-    data = queries.hotspot_data(lead, last_28_days(ward_code=CRIPPLEGATE))
-
-    # Squares outside Cripplegate would all count zero and make it look hot.
-    assert len(data.cells) == len(grid.study_cells(CRIPPLEGATE)) < len(grid.study_cells()) / 5
-    assert data.total == int(data.counts.sum()) + data.outside_area
-    assert data.outside_area == sum(data.outside_counts.values())

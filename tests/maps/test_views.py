@@ -221,7 +221,7 @@ def test_wards_are_shaded_by_count_and_by_change(client, login_as):
     def fill(label: str) -> str:
         return features[label]["properties"]["style"]["fillColor"]
 
-    from asb.maps.folium_map import CHANGE_COLOURS, WARD_COLOURS
+    from asb.maps.map_style import CHANGE_COLOURS, WARD_COLOURS
 
     assert fill("Cripplegate: 4 incidents") == WARD_COLOURS[-1]
     assert fill("Bishopsgate: 1 incident") == WARD_COLOURS[0]

@@ -1,0 +1,128 @@
+"""The hotspot analysis for one set of filters, in the order it runs.
+
+1. Incidents per 100 m cell and period, counted in SQL (queries.grid_counts).
+2. The counts placed on the area's cells (grid.study_cells, grid.count_cells); incidents
+   in squares mostly outside the area, or without a location, are counted apart.
+3. Gi* hot and cold spots on the whole window's counts (analysis.lattice, analysis.gi_star).
+4. Touching hot cells grouped into hotspots (analysis.hot_clusters), with their wards
+   (grid.ward_names).
+5. Each hotspot's persistence from the Gi* of each period (analysis.analytic_z,
+   analysis.period_activity, analysis.persistence).
+6. Who reported each hotspot's incidents (queries.reporting_by_hotspot).
+
+The statistics, and why they are done this way, are described in asb.maps.analysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import numpy as np
+
+from asb.maps import analysis, grid, queries
+from asb.maps.cache import cached
+from asb.maps.filters import MapFilters
+from asb.maps.queries import ReportingPattern
+
+
+@dataclass
+class Hotspot:
+    number: int
+    cells: list[int]
+    incidents: int
+    confidence: int  # the strictest class among its cells: 99, 95 or 90
+    persistence: str
+    active_periods: list[bool]
+    busiest_cell: int
+    ward_names: list[str]
+    reporting: ReportingPattern = field(default_factory=ReportingPattern)
+
+
+@dataclass
+class HotspotData:
+    """The grid analysis for one set of filters, as the map and its tables need it."""
+
+    filters: MapFilters
+    periods: list[analysis.Period]
+    cells: np.ndarray  # the area's cells, sorted
+    counts: np.ndarray  # incidents per cell over the whole window
+    period_counts: np.ndarray  # cells x periods
+    gi: analysis.GiStar
+    hotspots: list[Hotspot]
+    total: int  # all matching incidents, wherever they are
+    outside_area: int  # in squares mostly outside the area (or ward): not in the test
+    without_location: int
+    outside_counts: dict[int, int] = field(default_factory=dict)  # by cell
+
+    @property
+    def max_count(self) -> int:
+        return int(self.counts.max()) if len(self.counts) else 0
+
+    @property
+    def period_noun(self) -> str:
+        """What the persistence periods are called: "months", "fortnights" or "20-day periods"."""
+        days = round((self.periods[0].end - self.periods[0].start) / timedelta(days=1))
+        if 28 <= days <= 31:
+            return "months"
+        if days == 14:
+            return "fortnights"
+        return f"{days}-day periods"
+
+    def cold_cells(self) -> int:
+        return int((self.gi.classes < 0).sum())
+
+
+def hotspot_data(user, filters: MapFilters) -> HotspotData:
+    """Counts on the 100 m grid, Gi* hot and cold spots, and hotspots with their persistence."""
+    return cached("hotspots", user, filters, lambda: _analyse(user, filters))
+
+
+def _analyse(user, filters: MapFilters) -> HotspotData:
+    periods = analysis.periods(filters.start, filters.end)
+    cells = grid.study_cells(filters.ward_code)
+    counted = grid.count_cells(queries.grid_counts(user, filters, periods), cells, len(periods))
+    counts = counted.by_period.sum(axis=1)
+
+    lattice = analysis.lattice(cells)
+    gi = analysis.gi_star(counts, lattice)
+
+    clusters = analysis.hot_clusters(lattice, gi.classes, counts)
+    wards = grid.ward_names(cells[np.concatenate(clusters)]) if clusters else {}
+
+    period_z = analysis.analytic_z(counted.by_period, lattice)
+    hotspots = []
+    for number, members in enumerate(clusters, start=1):
+        active = analysis.period_activity(period_z, members)
+        member_cells = [int(cell) for cell in cells[members]]
+        hotspots.append(
+            Hotspot(
+                number=number,
+                cells=member_cells,
+                incidents=int(counts[members].sum()),
+                confidence=int(gi.classes[members].max()),
+                persistence=analysis.persistence(active),
+                active_periods=active,
+                busiest_cell=int(cells[members][np.argmax(counts[members])]),
+                ward_names=sorted({wards[cell] for cell in member_cells if wards[cell]}),
+            )
+        )
+
+    number_of_cell = {cell: hotspot.number for hotspot in hotspots for cell in hotspot.cells}
+    patterns = queries.reporting_by_hotspot(user, filters, number_of_cell)
+    for hotspot in hotspots:
+        hotspot.reporting = patterns.get(hotspot.number, ReportingPattern())
+
+    return HotspotData(
+        filters=filters,
+        periods=periods,
+        cells=cells,
+        counts=counts,
+        period_counts=counted.by_period,
+        gi=gi,
+        hotspots=hotspots,
+        total=counted.total,
+        outside_area=sum(counted.outside.values()),
+        without_location=counted.without_location,
+        outside_counts=counted.outside,
+    )
