@@ -36,6 +36,10 @@ class SignInAttempt:
     address: str
     user: User | None = None
     number: int | None = None  # of this attempt since the account's last success
+    # Read with the count, so that checking the password needs no database (and on SQLite
+    # holds no lock that simultaneous attempts would wait for).
+    password_hash: str | None = None
+    active: bool = False
     refusal: SignInRefusal | None = None
     retry_after_seconds: int = 0
 
@@ -80,6 +84,8 @@ def start_sign_in(email: str, address: str) -> SignInAttempt:
             return attempt
     attempt.user = find_user_by_email(email)
     if attempt.user is not None:
+        attempt.password_hash = attempt.user.password_hash
+        attempt.active = attempt.user.is_active
         attempt.number = _count_attempt(attempt.user)
         if attempt.number is None or attempt.number > current_app.config["LOGIN_LOCK_AFTER"]:
             attempt.refusal = SignInRefusal.LOCKED
@@ -119,17 +125,21 @@ def _count_attempt(user: User) -> int | None:
 
 
 def finish_sign_in(attempt: SignInAttempt, password: str) -> SignInResult:
-    """Check the password of an attempt that was counted and allowed."""
+    """Check the password of an attempt that was counted and allowed.
+
+    A success clears the account's count and lock only if no attempt was counted after it:
+    a right password sent among many wrong ones does not wipe out theirs.
+    """
     if attempt.refusal is SignInRefusal.RATE_LIMITED:
         return SignInResult(
             refusal=attempt.refusal, retry_after_seconds=attempt.retry_after_seconds
         )
-    user = attempt.user
     if attempt.refusal is SignInRefusal.LOCKED:
         verify_password(None, password)  # as long as any other refusal takes
         return SignInResult(refusal=SignInRefusal.WRONG_CREDENTIALS)
-    password_ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not password_ok or not user.is_active:
+    user = attempt.user
+    password_ok = verify_password(attempt.password_hash, password)
+    if user is None or not password_ok or not attempt.active:
         record_event("auth.sign-in", actor=user, outcome="failure", email=attempt.email[:254])
         if attempt.number == current_app.config["LOGIN_LOCK_AFTER"]:
             record_event("auth.account-locked", actor=user, obj=user)
@@ -141,17 +151,16 @@ def finish_sign_in(attempt: SignInAttempt, password: str) -> SignInResult:
         rate_limits.give_back(limit, subject)
     db.session.execute(
         update(User)
-        .where(User.id == user.id)
-        .values(
-            failed_sign_in_count=0,
-            last_failed_sign_in_at=None,
-            locked_until=None,
-            last_signed_in_at=utcnow(),
-        ),
+        .where(User.id == user.id, User.failed_sign_in_count == attempt.number)
+        .values(failed_sign_in_count=0, last_failed_sign_in_at=None, locked_until=None),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.execute(
+        update(User).where(User.id == user.id).values(last_signed_in_at=utcnow()),
         execution_options={"synchronize_session": False},
     )
     db.session.expire(user)
-    if needs_rehash(user.password_hash):
+    if needs_rehash(attempt.password_hash):
         user.password_hash = hash_password(password)
     record_event("auth.sign-in", actor=user, outcome="success")
     return SignInResult(user=user)
