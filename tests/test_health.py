@@ -79,6 +79,24 @@ def test_health_check_of_an_app_whose_database_does_not_exist():
             db.engine.dispose()
 
 
+def test_health_check_with_a_session_cookie_answers_during_a_database_outage():
+    """A signed-in browser (or a monitor reusing its cookie) must not turn /healthz into a 500."""
+    app = create_app(
+        "testing", {"SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent-dir/asb.sqlite3"}
+    )
+    try:
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = "1"
+            session["asb_generation"] = 0
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.get_json()["database"] == "unavailable"
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
 def test_unknown_page_is_not_found_in_the_design_system(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404

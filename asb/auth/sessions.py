@@ -21,6 +21,7 @@ from asb.forms import whole_number
 _GENERATION = "asb_generation"
 _SIGNED_IN_AT = "asb_signed_in_at"
 _SEEN_AT = "asb_seen_at"
+_NO_USER_NEEDED = {"static", "main.healthz"}
 
 
 def start_session(user: User) -> None:
@@ -58,7 +59,8 @@ def load_user(user_id: str) -> User | None:
 
 
 def _expire_stale_session():
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    # /healthz must answer during a database outage: loading the user would need the database.
+    if request.endpoint in _NO_USER_NEEDED or not current_user.is_authenticated:
         return None
     now = utcnow().timestamp()
     idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
@@ -74,11 +76,11 @@ def _expire_stale_session():
 
 
 def _require_password_change():
-    allowed = {"auth.change_password", "auth.sign_out", "static", "main.healthz"}
+    allowed = {"auth.change_password", "auth.sign_out", *_NO_USER_NEEDED}
     if (
-        current_user.is_authenticated
+        request.endpoint not in allowed
+        and current_user.is_authenticated
         and current_user.must_change_password
-        and request.endpoint not in allowed
     ):
         return redirect(url_for("auth.change_password"))
     return None
