@@ -82,6 +82,9 @@ def register_extensions(app: Flask) -> None:
             "connect_args": {"prepare_threshold": None},
         }
     db.init_app(app)
+    # Every model before the first query or migration: relationships name other features' models.
+    from asb import models  # noqa: F401
+
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -16,18 +16,12 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
 from asb.audit.services import record_denial
 from asb.auth.models import Role, User
-from asb.cases.models import (
-    Case,
-    CasePartner,
-    CasePerson,
-    CaseReviewApplication,
-    CaseReviewComplaint,
-    IncidentPerson,
-    Person,
-)
+from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
+from asb.cases.models import Case, CasePartner
 from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import IncidentSource
+from asb.people.models import CasePerson, IncidentPerson, Person
 
 
 class Permission(StrEnum):

@@ -32,15 +32,17 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from asb.auth.models import Role, User
 from asb.auth.services import create_user, find_agency
 from asb.case_reviews import services as case_review_services
+from asb.case_reviews.models import CaseReviewApplication
 from asb.case_reviews.vocabulary import ApplicationRoute
-from asb.cases.models import Case, CasePerson, CaseReviewApplication, IncidentPerson, Person
-from asb.cases.vocabulary import PersonRole
+from asb.cases.models import Case
 from asb.database import INTEGER_MAX
 from asb.demo.cases import load_demo_cases
 from asb.demo.seed import DEMO_USERS, load_partnership_incidents
 from asb.extensions import db
 from asb.incidents.models import LocalAsbType
 from asb.notifications.models import EmailStatus, OutboxEmail
+from asb.people.models import CasePerson, IncidentPerson, Person
+from asb.people.vocabulary import PersonRole
 from tests.conftest import sign_in_session
 from tests.factories import UserFactory
 

@@ -6,10 +6,11 @@ import pytest
 from flask import current_app
 
 from asb.auth.models import Role
-from asb.cases.models import CasePerson, CaseReviewApplication
+from asb.case_reviews.models import CaseReviewApplication
 from asb.cases.services import add_partner, open_case
-from asb.cases.vocabulary import PersonRole
 from asb.extensions import db
+from asb.people.models import CasePerson
+from asb.people.vocabulary import PersonRole
 from asb.policy import Permission, can
 from tests.factories import UserFactory, agency
 from tests.people.factories import PersonFactory

@@ -21,25 +21,19 @@ from flask import Flask, current_app, url_for
 from asb import create_app
 from asb.auth.models import Role, User
 from asb.case_reviews import services as case_review_services
+from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.case_reviews.queries import today
 from asb.cases import services as case_services
 from asb.cases.interventions import InterventionKind
-from asb.cases.models import (
-    Case,
-    CaseAction,
-    CasePerson,
-    CaseReviewApplication,
-    CaseReviewComplaint,
-    Document,
-    IncidentPerson,
-    Intervention,
-    Person,
-)
-from asb.cases.vocabulary import PersonRole
+from asb.cases.models import Case, CaseAction
+from asb.documents.models import Document
 from asb.documents.storage import stored_until_rollback
 from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.interventions import services as intervention_services
+from asb.interventions.models import Intervention
+from asb.people.models import CasePerson, IncidentPerson, Person
+from asb.people.vocabulary import PersonRole
 from asb.policy import Permission, can
 from asb.presentation import LONDON
 from tests.case_reviews.helpers import make_application

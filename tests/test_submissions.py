@@ -40,12 +40,13 @@ from asb.case_reviews.vocabulary import ApplicationRoute
 from asb.cases import services as case_services
 from asb.cases.assessments import record_risk_assessment, risk_matrix
 from asb.cases.interventions import InterventionKind
-from asb.cases.models import Case, CasePerson, Person
-from asb.cases.vocabulary import PersonRole
+from asb.cases.models import Case
 from asb.database import utcnow
 from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.interventions import services as intervention_services
+from asb.people.models import CasePerson, Person
+from asb.people.vocabulary import PersonRole
 from asb.submissions import EXPIRED, KEPT_FOR, REPEATED, SubmissionKey, new_key
 from tests.conftest import scratch_database_url, sign_in_session
 from tests.factories import TEST_PASSWORD, IncidentFactory, UserFactory, agency

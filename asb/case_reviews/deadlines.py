@@ -16,8 +16,8 @@ from typing import Any
 
 from flask import current_app, has_app_context
 
+from asb.case_reviews.models import CaseReviewApplication
 from asb.case_reviews.threshold import months_words
-from asb.cases.models import CaseReviewApplication
 from asb.cases.working_days import BankHolidayDataMissing, BankHolidays, add_working_days
 
 DEFAULT_PATH = Path(__file__).parent / "config" / "case_review.json"

@@ -17,11 +17,11 @@ from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from asb.auth.models import Agency, User
+from asb.case_reviews.models import CaseReviewComplaint
 from asb.case_reviews.queries import today
 from asb.case_reviews.threshold import applicant_problems
 from asb.case_reviews.vocabulary import ApplicationRoute
 from asb.cases.forms import ActionForm
-from asb.cases.models import CaseReviewComplaint
 from asb.forms import BaseForm, GovDateField
 from asb.incidents.forms import ChoiceField, RadiosField
 from asb.incidents.models import Incident

@@ -10,6 +10,7 @@ from sqlalchemy import case as sql_case
 
 from asb.auth.models import Agency, Role, User
 from asb.case_reviews.deadlines import CaseReviewSettings, Deadline, deadlines, next_deadline
+from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.case_reviews.threshold import (
     ComplaintInput,
     ThresholdResult,
@@ -17,7 +18,7 @@ from asb.case_reviews.threshold import (
     same_behaviour_reason,
 )
 from asb.case_reviews.vocabulary import ReviewStage
-from asb.cases.models import Case, CaseAction, CaseReviewApplication, CaseReviewComplaint
+from asb.cases.models import Case, CaseAction
 from asb.cases.working_days import BankHolidays
 from asb.enums import LabelledEnum
 from asb.extensions import db

@@ -12,11 +12,12 @@ from flask import url_for
 from asb.audit.services import record_event
 from asb.auth.models import Agency, User
 from asb.case_reviews.deadlines import CaseReviewSettings
+from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.case_reviews.queries import threshold_result
 from asb.case_reviews.threshold import applicant_problems
 from asb.case_reviews.vocabulary import ApplicationRoute
 from asb.cases import services as case_services
-from asb.cases.models import Case, CaseAction, CaseReviewApplication, CaseReviewComplaint
+from asb.cases.models import Case, CaseAction
 from asb.cases.vocabulary import TimelineKind
 from asb.extensions import db
 from asb.incidents.models import Incident

@@ -27,9 +27,10 @@ from asb.case_reviews.forms import (
     ThresholdForm,
     default_date,
 )
+from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.case_reviews.vocabulary import ApplicationRoute
 from asb.cases.forms import OpenCaseForm
-from asb.cases.models import Case, CaseReviewApplication, CaseReviewComplaint
+from asb.cases.models import Case
 from asb.cases.services import team_members
 from asb.cases.working_days import load_bank_holidays
 from asb.extensions import db

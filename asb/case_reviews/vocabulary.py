@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from asb.cases.models import CaseReviewApplication
+from asb.case_reviews.models import CaseReviewApplication
 from asb.enums import LabelledEnum
 
 

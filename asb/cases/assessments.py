@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from asb.audit.services import record_event
 from asb.auth.models import Role, User
-from asb.cases.models import Case, Person, RiskAssessment, TimelineEntry
+from asb.cases.models import Case, RiskAssessment, TimelineEntry
 from asb.cases.risk import RiskLevel, RiskMatrix, load_risk_matrix
 from asb.cases.services import add_timeline
 from asb.cases.targets import (
@@ -30,6 +30,7 @@ from asb.cases.working_days import BankHolidays, load_bank_holidays
 from asb.database import utcnow
 from asb.extensions import db
 from asb.notifications.services import notify
+from asb.people.models import Person
 from asb.presentation import LONDON
 
 SUBJECTS = {"victim": "Victim", "perpetrator": "Alleged perpetrator"}

@@ -1,27 +1,23 @@
-"""Cases: the corporate ASB process's record of a problem, its people, work and history."""
+"""Cases: the corporate ASB process's record of a problem, its work and history."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from asb.auth.models import Agency, User
-from asb.cases.interventions import InterventionKind
 from asb.cases.risk import RiskLevel
-from asb.cases.vocabulary import (
-    ActionState,
-    CaseOutcome,
-    CaseStatus,
-    ContactMethod,
-    PersonRole,
-    TimelineKind,
-)
+from asb.cases.vocabulary import ActionState, CaseOutcome, CaseStatus, ContactMethod, TimelineKind
 from asb.database import UTCDateTime, enum_type, utcnow
 from asb.extensions import db
 from asb.incidents.models import Incident
+
+if TYPE_CHECKING:
+    # Resolved by name through the model registry: people depend on cases, not back.
+    from asb.people.models import CasePerson, Person
 
 
 class Case(db.Model):
@@ -119,42 +115,6 @@ class CaseIncident(db.Model):
     incident: Mapped[Incident] = relationship(lazy="joined")
 
 
-class Person(db.Model):
-    """One person, linked to any number of incidents and cases."""
-
-    __tablename__ = "people"
-    __table_args__ = (Index("ix_people_name_dob", "name_key", "date_of_birth"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    # Lower-cased, single-spaced name, for finding duplicates.
-    name_key: Mapped[str] = mapped_column(String(120))
-    date_of_birth: Mapped[date | None] = mapped_column(Date)
-    address: Mapped[str | None] = mapped_column(String(300))
-    address_key: Mapped[str | None] = mapped_column(String(300), index=True)
-    phone: Mapped[str | None] = mapped_column(String(40))
-    email: Mapped[str | None] = mapped_column(String(254))
-    vulnerability_notes: Mapped[str | None] = mapped_column(Text)
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    merged_into: Mapped[Person | None] = relationship(remote_side=[id])
-
-
-class CasePerson(db.Model):
-    __tablename__ = "case_people"
-    __table_args__ = (UniqueConstraint("case_id", "person_id", "role"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    role: Mapped[PersonRole] = mapped_column(enum_type(PersonRole, "case_person_role"))
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    case: Mapped[Case] = relationship(back_populates="people")
-    person: Mapped[Person] = relationship(lazy="joined")
-
-
 class Assignment(db.Model):
     """Who the case was with, and when. Append-only: an assignment ends, it is never deleted."""
 
@@ -234,181 +194,3 @@ class RiskAssessment(db.Model):
 
     person: Mapped[Person | None] = relationship(lazy="joined")
     assessed_by: Mapped[User | None] = relationship(lazy="joined")
-
-
-class IncidentPerson(db.Model):
-    """A person's part in an incident (victim, reporter, ...), for finding repeat victims."""
-
-    __tablename__ = "incident_people"
-    __table_args__ = (UniqueConstraint("incident_id", "person_id", "role"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    role: Mapped[PersonRole] = mapped_column(enum_type(PersonRole, "incident_person_role"))
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    incident: Mapped[Incident] = relationship(lazy="joined")
-    person: Mapped[Person] = relationship(lazy="joined")
-
-
-class PersonMerge(db.Model):
-    """The record of two person records found to be one person. Append-only."""
-
-    __tablename__ = "person_merges"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kept_person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    merged_person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    merged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    merged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # The merged record's details as they were, so nothing is lost.
-    merged_details: Mapped[dict[str, Any]] = mapped_column(JSON)
-
-
-class Intervention(db.Model):
-    """A tool or power used on the case, with its legal clocks worked out at issue."""
-
-    __tablename__ = "interventions"
-    __table_args__ = (
-        Index("ix_interventions_expires_on", "expires_on"),
-        Index("ix_interventions_appeal_deadline", "appeal_deadline"),
-        Index("ix_interventions_review_on", "review_on"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    kind: Mapped[InterventionKind] = mapped_column(enum_type(InterventionKind, "intervention_kind"))
-    served_on_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    served_on_premises: Mapped[str | None] = mapped_column(String(300))
-    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    issued_on: Mapped[date] = mapped_column(Date)
-    served_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    conditions: Mapped[str | None] = mapped_column(Text)
-    duration_months: Mapped[int | None]
-    subject_age_on_issue: Mapped[int | None]
-    on_conviction: Mapped[bool | None]
-    appeal_deadline: Mapped[date | None] = mapped_column(Date)
-    expires_on: Mapped[date | None] = mapped_column(Date)
-    # Closure notices and dispersal directions run in hours, so they expire at a moment.
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    review_on: Mapped[date | None] = mapped_column(Date)
-    hearing_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    latest_expiry: Mapped[date | None] = mapped_column(Date)
-    fixed_penalty_max_gbp: Mapped[int | None]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    case: Mapped[Case] = relationship()
-    served_on_person: Mapped[Person | None] = relationship(lazy="joined")
-    issued_by: Mapped[User | None] = relationship(lazy="joined")
-    breaches: Mapped[list[InterventionBreach]] = relationship(
-        back_populates="intervention", order_by="InterventionBreach.occurred_on"
-    )
-
-
-class InterventionBreach(db.Model):
-    __tablename__ = "intervention_breaches"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    intervention_id: Mapped[int] = mapped_column(ForeignKey("interventions.id"), index=True)
-    occurred_on: Mapped[date] = mapped_column(Date)
-    description: Mapped[str] = mapped_column(Text)
-    fixed_penalty_gbp: Mapped[int | None]
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    intervention: Mapped[Intervention] = relationship(back_populates="breaches")
-
-
-class Document(db.Model):
-    """An uploaded file, stored outside static/ and served only through an authorised download."""
-
-    __tablename__ = "case_documents"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    storage_name: Mapped[str] = mapped_column(String(80), unique=True)
-    content_type: Mapped[str] = mapped_column(String(100))
-    size_bytes: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    serve_inline: Mapped[bool] = mapped_column(default=False)
-    description: Mapped[str | None] = mapped_column(String(300))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    uploaded_by: Mapped[User | None] = relationship(lazy="joined")
-
-
-class CaseReviewExplanation(db.Model):
-    """That an officer explained the ASB Case Review to a victim, when asb prompted them."""
-
-    __tablename__ = "case_review_explanations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    explained_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    explained_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    how: Mapped[str] = mapped_column(String(200))
-
-    explained_by: Mapped[User | None] = relationship(lazy="joined")
-
-
-class CaseReviewApplication(db.Model):
-    """An ASB Case Review (Community Trigger) application under section 104 of the 2014 Act."""
-
-    __tablename__ = "case_review_applications"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(20), unique=True)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    applicant_name: Mapped[str] = mapped_column(String(120))
-    applicant_contact: Mapped[str] = mapped_column(String(300))
-    on_behalf_of: Mapped[str | None] = mapped_column(String(120))
-    consent_confirmed: Mapped[bool] = mapped_column(default=False)
-    route: Mapped[str] = mapped_column(String(20))
-    received_on: Mapped[date] = mapped_column(Date)
-    spoc_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    acknowledged_on: Mapped[date | None] = mapped_column(Date)
-    threshold_met: Mapped[bool | None]
-    threshold_decided_on: Mapped[date | None] = mapped_column(Date)
-    threshold_notes: Mapped[str | None] = mapped_column(Text)
-    meeting_on: Mapped[date | None] = mapped_column(Date)
-    victim_view: Mapped[str | None] = mapped_column(Text)
-    response_sent_on: Mapped[date | None] = mapped_column(Date)
-    made_recommendations: Mapped[bool | None]
-    appeal_received_on: Mapped[date | None] = mapped_column(Date)
-    appeal_outcome: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    case: Mapped[Case | None] = relationship()
-    spoc: Mapped[User | None] = relationship(foreign_keys=[spoc_id], lazy="joined")
-    complaints: Mapped[list[CaseReviewComplaint]] = relationship(
-        back_populates="application",
-        cascade="all, delete-orphan",
-        order_by="CaseReviewComplaint.complained_on",
-    )
-
-
-class CaseReviewComplaint(db.Model):
-    """A complaint an application cites: about what behaviour, made when, to whom."""
-
-    __tablename__ = "case_review_complaints"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("case_review_applications.id"), index=True
-    )
-    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
-    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
-    behaviour_on: Mapped[date] = mapped_column(Date)
-    complained_on: Mapped[date] = mapped_column(Date)
-    # Complaints about the same behaviour made to several agencies share a key: they count once.
-    behaviour_key: Mapped[str] = mapped_column(String(80))
-    description: Mapped[str | None] = mapped_column(Text)
-
-    application: Mapped[CaseReviewApplication] = relationship(back_populates="complaints")
-    incident: Mapped[Incident | None] = relationship()
-    agency: Mapped[Agency | None] = relationship()

@@ -1,4 +1,4 @@
-"""The corporate ASB process's vocabulary: case statuses, outcomes and people's roles."""
+"""The corporate ASB process's vocabulary: case statuses, outcomes, timeline and actions."""
 
 from __future__ import annotations
 
@@ -60,14 +60,6 @@ class CaseOutcome(LabelledEnum):
     UNABLE_TO_CONTACT = "unable-to-contact", "Unable to contact"
     PERPETRATOR_MOVED = "perpetrator-moved", "Alleged perpetrator moved away"
     ENFORCEMENT_COMPLETED = "enforcement-completed", "Enforcement action completed"
-
-
-class PersonRole(LabelledEnum):
-    VICTIM = "victim", "Victim"
-    WITNESS = "witness", "Witness"
-    REPORTER = "reporter", "Reporter"
-    PERPETRATOR = "perpetrator", "Alleged perpetrator"
-    OTHER = "other", "Other"
 
 
 class TimelineKind(LabelledEnum):

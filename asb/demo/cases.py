@@ -19,12 +19,13 @@ from asb.cases.services import (
     close_case,
     open_case,
 )
-from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod, PersonRole
+from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod
 from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import IncidentSource
 from asb.interventions.services import InterventionDetails, record_intervention
 from asb.people.services import add_person_to_case
+from asb.people.vocabulary import PersonRole
 from asb.presentation import LONDON
 
 

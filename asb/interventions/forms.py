@@ -16,10 +16,10 @@ from wtforms import Field, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from asb.cases.interventions import InterventionKind
-from asb.cases.models import Intervention, Person
 from asb.database import utcnow
 from asb.forms import BaseForm, GovDateField, TimeField, combine_local, whole_number
 from asb.incidents.forms import YES_NO, ChoiceField, RadiosField
+from asb.interventions.models import Intervention
 from asb.interventions.services import (
     DURATION_KINDS,
     PREMISES_KINDS,
@@ -28,6 +28,7 @@ from asb.interventions.services import (
     age_on,
     fixed_penalty_problem,
 )
+from asb.people.models import Person
 from asb.presentation import LONDON
 from asb.submissions import SubmitOnce
 

@@ -10,12 +10,15 @@ from sqlalchemy.orm import contains_eager
 
 from asb.auth.models import User
 from asb.cases.interventions import london_day, upcoming_deadlines
-from asb.cases.models import Case, CasePerson, Intervention, Person
-from asb.cases.vocabulary import CaseStatus, PersonRole
+from asb.cases.models import Case
+from asb.cases.vocabulary import CaseStatus
 from asb.database import utcnow
 from asb.extensions import db
 from asb.forms import whole_number
+from asb.interventions.models import Intervention
 from asb.interventions.services import stored_clocks
+from asb.people.models import CasePerson, Person
+from asb.people.vocabulary import PersonRole
 from asb.policy import visible_cases
 from asb.presentation import LONDON
 

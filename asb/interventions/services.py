@@ -26,10 +26,12 @@ from asb.cases.interventions import (
     london_day,
     validate_intervention,
 )
-from asb.cases.models import Case, Intervention, InterventionBreach, Person
+from asb.cases.models import Case
 from asb.cases.services import CaseWorkflowError, add_timeline
 from asb.cases.vocabulary import TimelineKind
 from asb.extensions import db
+from asb.interventions.models import Intervention, InterventionBreach
+from asb.people.models import Person
 
 # Served on premises rather than (only) a person.
 PREMISES_KINDS = frozenset({InterventionKind.CLOSURE_NOTICE, InterventionKind.CLOSURE_ORDER})

@@ -6,12 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from asb.auth.models import User
-from asb.cases.models import Case, Intervention
+from asb.cases.models import Case
 from asb.cases.services import CaseWorkflowError
 from asb.cases.views import get_case_or_404
 from asb.extensions import db
 from asb.interventions import queries, services
 from asb.interventions.forms import BreachForm, InterventionForm
+from asb.interventions.models import Intervention
 from asb.policy import Permission, authorize, authorize_case_view, can
 from asb.presentation import london_date, london_datetime
 from asb.submissions import record_result

@@ -13,11 +13,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from asb.cases.models import Person
-from asb.cases.vocabulary import PersonRole
 from asb.forms import BaseForm, GovDateField
 from asb.incidents.forms import PHONE_PATTERN, RadiosField
-from asb.people.vocabulary import ExplanationMethod
+from asb.people.models import Person
+from asb.people.vocabulary import ExplanationMethod, PersonRole
 from asb.presentation import LONDON, london_date
 from asb.submissions import SubmitOnce
 

@@ -9,10 +9,10 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 
 from asb.auth.models import User
-from asb.cases.models import Case, CasePerson, IncidentPerson, Person
-from asb.cases.vocabulary import PersonRole
+from asb.cases.models import Case
 from asb.extensions import db
 from asb.incidents.models import Incident
+from asb.people.models import CasePerson, IncidentPerson, Person
 from asb.people.services import normalise_address, normalise_name
 from asb.people.victimisation import (
     VICTIM_ROLES,
@@ -29,6 +29,7 @@ from asb.people.victimisation import (
     repeat_settings,
     repeat_victims,
 )
+from asb.people.vocabulary import PersonRole
 from asb.policy import Permission, can
 
 # The repeat-victim reads live in victimisation.py; other features import them from here.

@@ -12,22 +12,15 @@ from sqlalchemy import select, update
 
 from asb.audit.services import record_event
 from asb.auth.models import User
-from asb.cases.models import (
-    Case,
-    CaseIncident,
-    CasePerson,
-    CaseReviewExplanation,
-    IncidentPerson,
-    Intervention,
-    Person,
-    PersonMerge,
-    RiskAssessment,
-)
+from asb.case_reviews.models import CaseReviewExplanation
+from asb.cases.models import Case, CaseIncident, RiskAssessment
 from asb.cases.services import add_timeline
-from asb.cases.vocabulary import PersonRole, TimelineKind
+from asb.cases.vocabulary import TimelineKind
 from asb.extensions import db
 from asb.incidents.models import Incident
-from asb.people.vocabulary import ExplanationMethod
+from asb.interventions.models import Intervention
+from asb.people.models import CasePerson, IncidentPerson, Person, PersonMerge
+from asb.people.vocabulary import ExplanationMethod, PersonRole
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _SPACES = re.compile(r"\s+")

@@ -18,12 +18,13 @@ from flask import current_app
 from sqlalchemy import ColumnElement, distinct, func, select, union_all
 
 from asb.auth.models import Agency
-from asb.cases.models import Case, CaseReviewExplanation, IncidentPerson, Person
-from asb.cases.vocabulary import PersonRole
+from asb.case_reviews.models import CaseReviewExplanation
+from asb.cases.models import Case
 from asb.database import utcnow
 from asb.extensions import db
 from asb.incidents.models import Incident
-from asb.people.vocabulary import ExplanationMethod
+from asb.people.models import IncidentPerson, Person
+from asb.people.vocabulary import ExplanationMethod, PersonRole
 from asb.presentation import LONDON
 
 VICTIM_ROLES = (PersonRole.VICTIM, PersonRole.REPORTER)

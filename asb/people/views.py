@@ -5,14 +5,14 @@ from flask_login import current_user, login_required
 
 from asb.audit.services import record_event
 from asb.auth.models import User
-from asb.cases.models import Case, CaseIncident, Person
-from asb.cases.vocabulary import PersonRole
+from asb.cases.models import Case, CaseIncident
 from asb.extensions import db
 from asb.forms import whole_number
 from asb.incidents.models import Incident
 from asb.people import queries, services, victimisation
 from asb.people.forms import CHOOSE_MATCH, NEW_PERSON, ExplanationForm, MergeForm, PersonForm
-from asb.people.vocabulary import ExplanationMethod
+from asb.people.models import Person
+from asb.people.vocabulary import ExplanationMethod, PersonRole
 from asb.policy import (
     Permission,
     authorize,

@@ -1,8 +1,16 @@
-"""How an officer explained the ASB Case Review to a victim."""
+"""People's parts in incidents and cases, and how the ASB Case Review was explained to them."""
 
 from __future__ import annotations
 
 from asb.enums import LabelledEnum
+
+
+class PersonRole(LabelledEnum):
+    VICTIM = "victim", "Victim"
+    WITNESS = "witness", "Witness"
+    REPORTER = "reporter", "Reporter"
+    PERPETRATOR = "perpetrator", "Alleged perpetrator"
+    OTHER = "other", "Other"
 
 
 class ExplanationMethod(LabelledEnum):

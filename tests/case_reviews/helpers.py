@@ -6,9 +6,9 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 
 from asb.case_reviews import services
+from asb.case_reviews.models import CaseReviewApplication
 from asb.case_reviews.queries import today
 from asb.case_reviews.vocabulary import ApplicationRoute
-from asb.cases.models import CaseReviewApplication
 from asb.extensions import db
 from asb.incidents.models import Incident
 from tests.factories import IncidentFactory

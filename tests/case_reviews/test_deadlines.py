@@ -14,7 +14,7 @@ from asb.case_reviews.deadlines import (
     load_settings,
     next_deadline,
 )
-from asb.cases.models import CaseReviewApplication
+from asb.case_reviews.models import CaseReviewApplication
 from asb.cases.working_days import load_bank_holidays
 
 SETTINGS = CaseReviewSettings()

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from asb.audit.models import AuditEvent
 from asb.auth.models import Role
-from asb.cases.models import CaseAction, CaseReviewApplication, TimelineEntry
+from asb.case_reviews.models import CaseReviewApplication
+from asb.cases.models import CaseAction, TimelineEntry
 from asb.cases.vocabulary import TimelineKind
 from asb.extensions import db
 from asb.incidents.vocabulary import ReportKind

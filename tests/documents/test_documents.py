@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from asb.audit.models import AuditEvent
 from asb.auth.models import Role
-from asb.cases.models import Document, TimelineEntry
+from asb.cases.models import TimelineEntry
 from asb.cases.vocabulary import TimelineKind
 from asb.documents import services
+from asb.documents.models import Document
 from asb.extensions import db
 from tests.documents.conftest import FILES, pdf_bytes, png_bytes
 

@@ -10,9 +10,10 @@ from flask import Flask
 
 from asb.auth.models import Role, User
 from asb.cases import services as case_services
-from asb.cases.models import Case, CasePerson, Person
-from asb.cases.vocabulary import PersonRole
+from asb.cases.models import Case
 from asb.extensions import db
+from asb.people.models import CasePerson, Person
+from asb.people.vocabulary import PersonRole
 from tests.factories import UserFactory, agency
 
 

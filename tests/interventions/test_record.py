@@ -10,9 +10,10 @@ from sqlalchemy import select
 from asb.audit.models import AuditEvent
 from asb.auth.models import Role
 from asb.cases.interventions import InterventionKind
-from asb.cases.models import Intervention, TimelineEntry
+from asb.cases.models import TimelineEntry
 from asb.cases.vocabulary import CaseStatus, TimelineKind
 from asb.extensions import db
+from asb.interventions.models import Intervention
 
 CPW = InterventionKind.COMMUNITY_PROTECTION_WARNING.value
 CPN = InterventionKind.COMMUNITY_PROTECTION_NOTICE.value
@@ -48,7 +49,7 @@ def perpetrator(case, add_person):
 def test_form_offers_the_people_on_the_case_perpetrators_first(
     client, officer, case, add_person, perpetrator
 ):
-    from asb.cases.vocabulary import PersonRole
+    from asb.people.vocabulary import PersonRole
 
     add_person(case, "Alex Victim", role=PersonRole.VICTIM)
     page = client.get(f"/cases/{case.id}/interventions/new").get_data(as_text=True)

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import factory
 
 from asb.auth.models import Role, User
-from asb.cases.models import Case, Person
+from asb.cases.models import Case
 from asb.cases.services import add_partner, open_case
+from asb.people.models import Person
 from asb.people.services import normalise_address, normalise_name
 from tests.factories import BaseFactory, IncidentFactory, UserFactory, agency
 

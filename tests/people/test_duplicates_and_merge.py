@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from asb.audit.models import AuditEvent
 from asb.auth.models import Role
-from asb.cases.models import CasePerson, CaseReviewExplanation, IncidentPerson, PersonMerge
-from asb.cases.vocabulary import PersonRole
+from asb.case_reviews.models import CaseReviewExplanation
 from asb.extensions import db
 from asb.people import queries, services
-from asb.people.vocabulary import ExplanationMethod
+from asb.people.models import CasePerson, IncidentPerson, PersonMerge
+from asb.people.vocabulary import ExplanationMethod, PersonRole
 from tests.factories import UserFactory
 from tests.people.factories import PersonFactory, make_case, reported
 

@@ -12,9 +12,9 @@ import pytest
 
 from asb.auth.models import Role
 from asb.cases.services import link_incident
-from asb.cases.vocabulary import PersonRole
 from asb.extensions import db
 from asb.people.services import link_person_to_incident
+from asb.people.vocabulary import PersonRole
 from config import BASE_DIR
 from tests.people.factories import PersonFactory, make_case, reported
 

@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from asb.auth.models import Role
-from asb.cases.models import CasePerson, IncidentPerson, Person, TimelineEntry
+from asb.cases.models import TimelineEntry
 from asb.cases.services import link_incident
-from asb.cases.vocabulary import PersonRole, TimelineKind
+from asb.cases.vocabulary import TimelineKind
 from asb.extensions import db
 from asb.people import services
+from asb.people.models import CasePerson, IncidentPerson, Person
+from asb.people.vocabulary import PersonRole
 from tests.factories import UserFactory
 from tests.people.factories import PersonFactory, make_case, reported
 

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from asb.audit.models import AuditEvent
 from asb.auth.models import Role
-from asb.cases.models import CaseReviewExplanation
+from asb.case_reviews.models import CaseReviewExplanation
 from asb.cases.services import link_incident
-from asb.cases.vocabulary import PersonRole
 from asb.extensions import db
 from asb.people import victimisation
 from asb.people.services import link_person_to_incident
+from asb.people.vocabulary import PersonRole
 from tests.factories import UserFactory
 from tests.people.factories import PersonFactory, make_case, reported
 

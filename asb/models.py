@@ -1,0 +1,59 @@
+"""Every model in one import, so relationships named across features resolve and Alembic sees
+the whole schema. Each model is written in its own feature's models.py."""
+
+from __future__ import annotations
+
+from asb.audit.models import AuditEvent
+from asb.auth.models import Agency, User
+from asb.case_reviews.models import (
+    CaseReviewApplication,
+    CaseReviewComplaint,
+    CaseReviewExplanation,
+)
+from asb.cases.models import (
+    Assignment,
+    Case,
+    CaseAction,
+    CaseIncident,
+    CasePartner,
+    RiskAssessment,
+    TimelineEntry,
+)
+from asb.documents.models import Document
+from asb.incidents.models import Incident, IncidentChange, LocalAsbType, ReferenceCounter
+from asb.interventions.models import Intervention, InterventionBreach
+from asb.notifications.models import Notification, OutboxEmail
+from asb.people.models import CasePerson, IncidentPerson, Person, PersonMerge
+from asb.rate_limits import RateLimitCount
+from asb.submissions import SubmissionKey
+
+__all__ = [
+    "Agency",
+    "Assignment",
+    "AuditEvent",
+    "Case",
+    "CaseAction",
+    "CaseIncident",
+    "CasePartner",
+    "CasePerson",
+    "CaseReviewApplication",
+    "CaseReviewComplaint",
+    "CaseReviewExplanation",
+    "Document",
+    "Incident",
+    "IncidentChange",
+    "IncidentPerson",
+    "Intervention",
+    "InterventionBreach",
+    "LocalAsbType",
+    "Notification",
+    "OutboxEmail",
+    "Person",
+    "PersonMerge",
+    "RateLimitCount",
+    "ReferenceCounter",
+    "RiskAssessment",
+    "SubmissionKey",
+    "TimelineEntry",
+    "User",
+]
