@@ -10,8 +10,9 @@ from asb.database import INTEGER_MAX
 from asb.extensions import db
 from asb.forms import whole_number
 from asb.incidents.models import Incident
-from tests.factories import IncidentFactory, PersonFactory, agency
-from tests.helpers import error_summary, incident_form
+from tests.factories import IncidentFactory, agency
+from tests.incidents.helpers import error_summary, incident_form
+from tests.people.factories import PersonFactory
 
 TOO_BIG = "99999999999999999999"  # past a 64-bit integer, and so past SQLite's too
 

@@ -39,18 +39,12 @@ from asb.database import INTEGER_MAX
 from asb.demo.cases import load_demo_cases
 from asb.demo.seed import DEMO_USERS, load_partnership_incidents
 from asb.extensions import db
-from asb.notifications.models import EmailStatus
-from asb.people.models import IncidentPerson, Person
+from asb.incidents.models import LocalAsbType
+from asb.notifications.models import EmailStatus, OutboxEmail
+from asb.people.models import CasePerson, IncidentPerson, Person
 from asb.people.vocabulary import PersonRole
 from tests.conftest import sign_in_session
-from tests.factories import (
-    CasePersonFactory,
-    IncidentPersonFactory,
-    LocalAsbTypeFactory,
-    OutboxEmailFactory,
-    PersonFactory,
-    UserFactory,
-)
+from tests.factories import UserFactory
 
 # Who crawls: an anonymous visitor, then a demo user of each main role.
 CRAWLERS = (
@@ -422,22 +416,29 @@ def add_what_the_demo_lacks(app: Flask) -> None:
             for name, value in steps.items():
                 setattr(application, name, value)
     # A victim reporting again (the Case Review prompt), and a duplicate of them to merge.
-    victim, duplicate = PersonFactory.create_batch(
-        2, name="Sam Caller", date_of_birth=date(1980, 5, 1)
+    victim, duplicate = (
+        Person(name="Sam Caller", name_key="sam caller", date_of_birth=date(1980, 5, 1))
+        for _ in range(2)
     )
+    db.session.add_all([victim, duplicate])
+    db.session.flush()
     for incident in incidents[:2]:
-        IncidentPersonFactory(incident_id=incident.id, person_id=victim.id, role=PersonRole.VICTIM)
-    CasePersonFactory(case_id=case.id, person_id=duplicate.id, role=PersonRole.VICTIM)
+        db.session.add(
+            IncidentPerson(incident_id=incident.id, person_id=victim.id, role=PersonRole.VICTIM)
+        )
+    db.session.add(CasePerson(case_id=case.id, person_id=duplicate.id, role=PersonRole.VICTIM))
     # Someone to reactivate, a local type to reinstate, an email to try again.
-    LocalAsbTypeFactory(name="Retired local type", is_active=False)
+    db.session.add(LocalAsbType(name="Retired local type", is_active=False))
     UserFactory(is_active_account=False)
-    OutboxEmailFactory(
-        recipient="someone@example.com",
-        subject="A case was assigned to you",
-        body="",
-        status=EmailStatus.FAILED,
-        attempts=5,
-        error="Connection refused",
+    db.session.add(
+        OutboxEmail(
+            recipient="someone@example.com",
+            subject="A case was assigned to you",
+            body="",
+            status=EmailStatus.FAILED,
+            attempts=5,
+            error="Connection refused",
+        )
     )
     db.session.commit()
     client = signed_in(app, "asb.lead@demo.asb.local")
