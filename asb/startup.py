@@ -74,7 +74,7 @@ def check_settings_files() -> None:
 def _settings_files() -> tuple[tuple[str, Path, Callable[[], Any]], ...]:
     from asb.case_reviews import deadlines
     from asb.cases import assessments, risk, targets, working_days
-    from asb.cases.interventions import DEFAULT_RULES_PATH
+    from asb.interventions.rules import DEFAULT_RULES_PATH
     from asb.interventions.services import intervention_rules
     from asb.maps import queries as map_queries
 

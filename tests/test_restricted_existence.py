@@ -24,7 +24,6 @@ from asb.case_reviews import services as case_review_services
 from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.case_reviews.queries import today
 from asb.cases import services as case_services
-from asb.cases.interventions import InterventionKind
 from asb.cases.models import Case, CaseAction
 from asb.documents.models import Document
 from asb.documents.storage import stored_until_rollback
@@ -32,6 +31,7 @@ from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.interventions import services as intervention_services
 from asb.interventions.models import Intervention
+from asb.interventions.rules import InterventionKind
 from asb.people.models import CasePerson, IncidentPerson, Person
 from asb.people.vocabulary import PersonRole
 from asb.policy import Permission, can

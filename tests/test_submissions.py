@@ -39,12 +39,12 @@ from asb.case_reviews.queries import today
 from asb.case_reviews.vocabulary import ApplicationRoute
 from asb.cases import services as case_services
 from asb.cases.assessments import record_risk_assessment, risk_matrix
-from asb.cases.interventions import InterventionKind
 from asb.cases.models import Case
 from asb.database import utcnow
 from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.interventions import services as intervention_services
+from asb.interventions.rules import InterventionKind
 from asb.people.models import CasePerson, Person
 from asb.people.vocabulary import PersonRole
 from asb.submissions import EXPIRED, KEPT_FOR, REPEATED, SubmissionKey, new_key

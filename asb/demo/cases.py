@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from asb.auth.models import Agency, User
 from asb.cases import assessments
-from asb.cases.interventions import InterventionKind
 from asb.cases.models import Case
 from asb.cases.risk import RiskLevel, RiskMatrix
 from asb.cases.services import (
@@ -23,6 +22,7 @@ from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod
 from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import IncidentSource
+from asb.interventions.rules import InterventionKind
 from asb.interventions.services import InterventionDetails, record_intervention
 from asb.people.services import add_person_to_case
 from asb.people.vocabulary import PersonRole

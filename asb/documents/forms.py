@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, Gov
 from wtforms import StringField, SubmitField
 from wtforms.validators import Length, ValidationError
 
-from asb.cases.uploads import ALLOWED_TYPES_IN_WORDS, UploadCheck, check_upload, size_in_words
+from asb.documents.uploads import ALLOWED_TYPES_IN_WORDS, UploadCheck, check_upload, size_in_words
 from asb.forms import BaseForm
 from asb.submissions import SubmitOnce
 

@@ -6,9 +6,9 @@ from asb.audit.services import record_event
 from asb.auth.models import User
 from asb.cases.models import Case
 from asb.cases.services import add_timeline
-from asb.cases.uploads import UploadCheck
 from asb.cases.vocabulary import TimelineKind
 from asb.documents.models import Document
+from asb.documents.uploads import UploadCheck
 from asb.extensions import db
 
 

@@ -18,11 +18,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from asb.auth.models import User
 from asb.cases.models import Case
-from asb.cases.uploads import FileType, size_in_words
 from asb.cases.views import get_case_or_404
 from asb.documents import services, storage
 from asb.documents.forms import UploadForm
 from asb.documents.models import Document
+from asb.documents.uploads import FileType, size_in_words
 from asb.extensions import db
 from asb.policy import Permission, authorize, authorize_case_view, can
 from asb.submissions import record_result

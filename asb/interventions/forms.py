@@ -15,11 +15,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import Field, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from asb.cases.interventions import InterventionKind
 from asb.database import utcnow
 from asb.forms import BaseForm, GovDateField, TimeField, combine_local, whole_number
 from asb.incidents.forms import YES_NO, ChoiceField, RadiosField
 from asb.interventions.models import Intervention
+from asb.interventions.rules import InterventionKind
 from asb.interventions.services import (
     DURATION_KINDS,
     PREMISES_KINDS,

@@ -8,10 +8,10 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from asb.auth.models import User
-from asb.cases.interventions import InterventionKind
 from asb.cases.models import Case
 from asb.database import UTCDateTime, enum_type, utcnow
 from asb.extensions import db
+from asb.interventions.rules import InterventionKind
 from asb.people.models import Person
 
 

@@ -9,13 +9,14 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager
 
 from asb.auth.models import User
-from asb.cases.interventions import london_day, upcoming_deadlines
 from asb.cases.models import Case
 from asb.cases.vocabulary import CaseStatus
 from asb.database import utcnow
 from asb.extensions import db
 from asb.forms import whole_number
+from asb.interventions.clocks import upcoming_deadlines
 from asb.interventions.models import Intervention
+from asb.interventions.rules import london_day
 from asb.interventions.services import stored_clocks
 from asb.people.models import CasePerson, Person
 from asb.people.vocabulary import PersonRole

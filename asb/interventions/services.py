@@ -1,6 +1,6 @@
 """Recording interventions and their breaches, with the legal clocks worked out at issue.
 
-The rules are the dated configuration in asb/cases/config/interventions.json (or the file
+The rules are the dated configuration in asb/interventions/config/interventions.json (or the file
 named by ASB_INTERVENTION_RULES), read once per process: they change by deployment.
 """
 
@@ -15,22 +15,20 @@ from flask import current_app
 
 from asb.audit.services import record_event
 from asb.auth.models import User
-from asb.cases.interventions import (
-    Clocks,
-    InterventionKind,
-    InterventionRule,
-    InterventionRules,
-    NoRuleInForce,
-    compute_clocks,
-    load_intervention_rules,
-    london_day,
-    validate_intervention,
-)
 from asb.cases.models import Case
 from asb.cases.services import CaseWorkflowError, add_timeline
 from asb.cases.vocabulary import TimelineKind
 from asb.extensions import db
+from asb.interventions.clocks import Clocks, compute_clocks, validate_intervention
 from asb.interventions.models import Intervention, InterventionBreach
+from asb.interventions.rules import (
+    InterventionKind,
+    InterventionRule,
+    InterventionRules,
+    NoRuleInForce,
+    load_intervention_rules,
+    london_day,
+)
 from asb.people.models import Person
 
 # Served on premises rather than (only) a person.

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 
 from asb.auth.models import Role
-from asb.cases.interventions import InterventionKind, add_months
 from asb.cases.vocabulary import CaseStatus
 from asb.extensions import db
 from asb.interventions import services
 from asb.interventions.queries import today
+from asb.interventions.rules import InterventionKind, add_months
 from tests.factories import UserFactory
 
 CPW = InterventionKind.COMMUNITY_PROTECTION_WARNING

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from asb.audit.models import AuditEvent
 from asb.auth.models import Role
-from asb.cases.interventions import InterventionKind
 from asb.cases.models import TimelineEntry
 from asb.cases.vocabulary import CaseStatus, TimelineKind
 from asb.extensions import db
 from asb.interventions.models import Intervention
+from asb.interventions.rules import InterventionKind
 
 CPW = InterventionKind.COMMUNITY_PROTECTION_WARNING.value
 CPN = InterventionKind.COMMUNITY_PROTECTION_NOTICE.value

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from asb.audit.models import AuditEvent
 from asb.auth.models import Role
-from asb.cases.interventions import InterventionKind
 from asb.cases.models import TimelineEntry
 from asb.extensions import db
 from asb.interventions import services
 from asb.interventions.models import InterventionBreach
+from asb.interventions.rules import InterventionKind
 from tests.factories import UserFactory, agency
 
 

@@ -10,7 +10,7 @@ import zlib
 
 import pytest
 
-from asb.cases.uploads import FileType, check_upload, sanitise_filename, size_in_words
+from asb.documents.uploads import FileType, check_upload, sanitise_filename, size_in_words
 
 TEN_MB = 10 * 1024 * 1024
 EVERYTHING_ALLOWED = "The selected file must be a PDF, JPG, PNG, Word document or text file"

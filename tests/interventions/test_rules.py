@@ -9,19 +9,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from asb.cases.interventions import (
-    DEFAULT_RULES_PATH,
+from asb.interventions.clocks import (
     Clocks,
     Deadline,
+    add_hours,
+    compute_clocks,
+    upcoming_deadlines,
+    validate_intervention,
+)
+from asb.interventions.rules import (
+    DEFAULT_RULES_PATH,
     InterventionConfigError,
     InterventionKind,
     NoRuleInForce,
-    add_hours,
     add_months,
-    compute_clocks,
     load_intervention_rules,
-    upcoming_deadlines,
-    validate_intervention,
 )
 
 Kind = InterventionKind
