@@ -7,11 +7,12 @@ FLASK := $(BIN)/flask --app wsgi
 WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 + 1 )))
 BIND ?= 127.0.0.1:8000
 
-.PHONY: run test test-postgres lint serve assets setup clean help
+.PHONY: run test test-fast test-postgres lint serve assets setup clean help
 
 help:
 	@echo "make run     set everything up and serve the demo on http://127.0.0.1:5000"
 	@echo "make test    set up and run ruff and the whole test suite (TEST_DATABASE_URL for PostgreSQL)"
+	@echo "make test-fast  the same without the browser tests (about half the time)"
 	@echo "make serve   serve with gunicorn (production: set ASB_CONFIG, SECRET_KEY, DATABASE_URL)"
 
 $(BIN)/python:
@@ -54,6 +55,10 @@ lint: $(VENV)/.installed-dev
 
 test: $(VENV)/.installed-dev assets lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Every test but those that drive Chromium (marked `browser`, see tests/conftest.py).
+test-fast: $(VENV)/.installed-dev assets lint
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/dist instance/asb-test.sqlite3

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import flask_migrate
 import pytest
@@ -16,12 +18,33 @@ from werkzeug.datastructures import MultiDict
 
 from asb import create_app
 from asb.auth import passwords
-from asb.auth.models import Role, User
+from asb.auth.models import Role
 from asb.extensions import db
+from asb.models import Case, User
 from asb.submissions import new_key
-from tests.factories import TEST_PASSWORD, UserFactory, agency
+from tests import factories
+from tests.factories import TEST_PASSWORD
 
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
+
+
+@functools.cache
+def _launches_chromium(module: Path) -> bool:
+    return "sync_playwright" in module.read_text(encoding="utf-8")
+
+
+def drives_chromium(item: pytest.Item) -> bool:
+    """Whether the test uses the `browser` fixture or its module starts Playwright itself."""
+    return "browser" in getattr(item, "fixturenames", ()) or _launches_chromium(item.path)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that drives Chromium `browser`, so `make test-fast` leaves it out
+    even when its module forgot `pytestmark = pytest.mark.browser` (tryfirst: before -m)."""
+    for item in items:
+        if drives_chromium(item):
+            item.add_marker(pytest.mark.browser)
 
 
 def reset_database(url: str) -> None:
@@ -132,14 +155,32 @@ def fast_password_hashing(monkeypatch) -> None:
 
 
 @pytest.fixture
-def make_user(db_session):
-    """A saved user whose password (TEST_PASSWORD) is quick to check."""
+def make_user(db_session) -> Callable[..., User]:
+    """factories.make_user, committed, with a password (TEST_PASSWORD) quick to check."""
 
-    def make(role=Role.OFFICER, agency_code="housing", **fields):
+    def make(role: Role | str = Role.OFFICER, agency_code: str = "housing", **fields) -> User:
         fields.setdefault("password_hash", passwords.hash_password(TEST_PASSWORD))
-        user = UserFactory(role=Role(role), agency=agency(agency_code), **fields)
+        user = factories.make_user(role, agency_code, **fields)
         db.session.commit()
         return user
+
+    return make
+
+
+@pytest.fixture
+def lead(make_user) -> User:
+    """The ASB lead (Community Safety), saved, not signed in."""
+    return make_user(Role.ASB_LEAD, "community-safety")
+
+
+@pytest.fixture
+def make_case(db_session) -> Callable[..., Case]:
+    """factories.make_case, committed (inside the test's transaction)."""
+
+    def make(lead: str = "housing", actor: User | None = None, **fields) -> Case:
+        case = factories.make_case(lead, actor, **fields)
+        db.session.commit()
+        return case
 
     return make
 
@@ -157,7 +198,7 @@ def login_as(client: FlaskClient):
         role = Role(role)
         if role is Role.PARTNER and agency_code == "housing":
             agency_code = "city-police"
-        user = UserFactory(role=role, agency=agency(agency_code), **fields)
+        user = factories.make_user(role, agency_code, **fields)
         db.session.commit()
         sign_in_session(client, user)
         return user

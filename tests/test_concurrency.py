@@ -40,9 +40,8 @@ from asb.cases.vocabulary import TimelineKind
 from asb.extensions import db
 from asb.incidents.models import Incident, IncidentChange
 from asb.incidents.services import INCIDENT_PREFIX, next_reference
-from tests.cases.factories import make_case
 from tests.conftest import POSTGRES, scratch_database_url
-from tests.factories import TEST_PASSWORD, IncidentFactory, UserFactory, agency
+from tests.factories import TEST_PASSWORD, IncidentFactory, UserFactory, agency, make_case
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTS = range(5121, 5130)

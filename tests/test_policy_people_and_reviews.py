@@ -6,14 +6,16 @@ import pytest
 from flask import current_app
 
 from asb.auth.models import Role
-from asb.case_reviews.models import CaseReviewApplication
 from asb.cases.services import add_partner, open_case
-from asb.extensions import db
-from asb.people.models import CasePerson
 from asb.people.vocabulary import PersonRole
 from asb.policy import Permission, can
-from tests.factories import UserFactory, agency
-from tests.people.factories import PersonFactory
+from tests.factories import (
+    CasePersonFactory,
+    CaseReviewApplicationFactory,
+    PersonFactory,
+    UserFactory,
+    agency,
+)
 
 USERS = {
     "housing officer": (Role.OFFICER, "housing"),
@@ -41,19 +43,16 @@ def world(db_session):
         add_partner(case, agency("barbican"), actor=users["housing officer"])
     victim = PersonFactory(name="Margaret Ellison")
     stranger = PersonFactory(name="Nobody Linked")
-    db.session.add(CasePerson(case_id=case.id, person_id=victim.id, role=PersonRole.VICTIM))
-    application = CaseReviewApplication(
+    CasePersonFactory(case_id=case.id, person_id=victim.id, role=PersonRole.VICTIM)
+    application = CaseReviewApplicationFactory(
         reference="ASB-CR-2026-99999",
         case_id=case.id,
         applicant_name="Margaret Ellison",
         applicant_contact="020 7946 0999",
         consent_confirmed=True,
-        route="phone",
         received_on=case.opened_at.date(),
         created_by_id=users["mcp officer (uninvolved)"].id,
     )
-    db.session.add(application)
-    db.session.flush()
     return users, victim, stranger, application
 
 

@@ -8,7 +8,6 @@ that takes an id this module does not know fails until the module is taught it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,9 +19,9 @@ from flask import Flask, current_app, url_for
 
 from asb import create_app
 from asb.auth.models import Role, User
+from asb.calendar import today_in_london
 from asb.case_reviews import services as case_review_services
 from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
-from asb.case_reviews.queries import today
 from asb.cases import services as case_services
 from asb.cases.models import Case, CaseAction
 from asb.documents.models import Document
@@ -32,14 +31,22 @@ from asb.incidents.models import Incident
 from asb.interventions import services as intervention_services
 from asb.interventions.models import Intervention
 from asb.interventions.rules import InterventionKind
-from asb.people.models import CasePerson, IncidentPerson, Person
+from asb.people.models import Person
 from asb.people.vocabulary import PersonRole
 from asb.policy import Permission, can
 from asb.presentation import LONDON
-from tests.case_reviews.helpers import make_application
 from tests.conftest import sign_in_session
-from tests.factories import IncidentFactory, UserFactory, agency
-from tests.incidents.helpers import visible_text
+from tests.factories import (
+    CasePersonFactory,
+    DocumentFactory,
+    IncidentFactory,
+    IncidentPersonFactory,
+    PersonFactory,
+    UserFactory,
+    agency,
+    make_application,
+)
+from tests.helpers import visible_text
 
 USERS: dict[str, tuple[Role, str]] = {
     "officer of the recording agency": (Role.OFFICER, "housing"),
@@ -167,42 +174,31 @@ def world(app: Flask, db_session, monkeypatch, tmp_path) -> World:
             restricted_case,
             description="Visit the victim",
             owner=housing,
-            due_on=today() + timedelta(days=7),
+            due_on=today_in_london() + timedelta(days=7),
             actor=housing,
         )
-        person = Person(name="Jo Private", name_key="jo private")
-        duplicate = Person(name="Jo Private", name_key="jo private")
-        db.session.add_all([person, duplicate])
-        db.session.flush()
-        db.session.add_all(
-            [
-                CasePerson(case_id=restricted_case.id, person_id=person.id, role=PersonRole.VICTIM),
-                IncidentPerson(incident=restricted, person=person, role=PersonRole.VICTIM),
-                IncidentPerson(incident=restricted, person=duplicate, role=PersonRole.REPORTER),
-            ]
-        )
+        person, duplicate = PersonFactory.create_batch(2, name="Jo Private")
+        CasePersonFactory(case_id=restricted_case.id, person_id=person.id, role=PersonRole.VICTIM)
+        IncidentPersonFactory(incident=restricted, person=person, role=PersonRole.VICTIM)
+        IncidentPersonFactory(incident=restricted, person=duplicate, role=PersonRole.REPORTER)
         intervention = intervention_services.record_intervention(
             restricted_case,
             intervention_services.InterventionDetails(
                 # Its three-month review falls within the deadlines list's window.
                 kind=InterventionKind.ACCEPTABLE_BEHAVIOUR_CONTRACT,
-                issued_on=today() - timedelta(days=85),
+                issued_on=today_in_london() - timedelta(days=85),
                 served_on_person=person,
             ),
             actor=housing,
         )
         content = b"Statement of the victim\n"
         with stored_until_rollback(content) as storage_name:
-            document = Document(
+            document = DocumentFactory(
                 case_id=restricted_case.id,
-                filename="statement.txt",
                 storage_name=storage_name,
-                content_type="text/plain",
-                size_bytes=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
+                content=content,
                 uploaded_by_id=housing.id,
             )
-            db.session.add(document)
             db.session.commit()
         about_restricted_case = make_application(lead, case=restricted_case, spoc=spoc)
         case_review_services.add_complaint(
@@ -488,7 +484,8 @@ def test_a_case_officer_is_not_notified_of_a_restricted_incident_they_may_not_se
         case = case_services.open_case(
             title="Begging", summary="Begging", lead_agency=agency("housing"), actor=housing
         )
-        case_services.assign_case(case, agency=agency("barbican"), officer=officer, actor=housing)
+        lead = UserFactory(role=Role.ASB_LEAD, agency=agency("community-safety"))
+        case_services.assign_case(case, agency=agency("barbican"), officer=officer, actor=lead)
         case_services.link_incident(case, shown, actor=housing)
         case_services.link_incident(case, world.restricted_incident, actor=housing)
     db.session.commit()

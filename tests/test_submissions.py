@@ -33,11 +33,9 @@ from sqlalchemy import func, select
 
 from asb import create_app
 from asb.auth.models import Role, User
+from asb.calendar import today_in_london
 from asb.case_reviews import services as case_review_services
 from asb.case_reviews.deadlines import load_settings
-from asb.case_reviews.queries import today
-from asb.case_reviews.vocabulary import ApplicationRoute
-from asb.cases import services as case_services
 from asb.cases.assessments import record_risk_assessment, risk_matrix
 from asb.cases.models import Case
 from asb.database import utcnow
@@ -45,12 +43,21 @@ from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.interventions import services as intervention_services
 from asb.interventions.rules import InterventionKind
-from asb.people.models import CasePerson, Person
+from asb.people.models import Person
 from asb.people.vocabulary import PersonRole
 from asb.submissions import EXPIRED, KEPT_FOR, REPEATED, SubmissionKey, new_key
 from tests.conftest import scratch_database_url, sign_in_session
-from tests.factories import TEST_PASSWORD, IncidentFactory, UserFactory, agency
-from tests.incidents.helpers import date_parts, incident_form
+from tests.factories import (
+    TEST_PASSWORD,
+    CasePersonFactory,
+    IncidentFactory,
+    PersonFactory,
+    UserFactory,
+    agency,
+    make_application,
+    make_case,
+)
+from tests.helpers import date_parts, incident_form
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTS = range(5111, 5120)
@@ -90,24 +97,14 @@ class CreateForm:
 
 
 def _case(lead: str = "housing", *, actor: User | None = None) -> Case:
-    case = case_services.open_case(
-        title="Noise from 12 Crescent House",
-        summary="Loud music most nights after midnight",
-        lead_agency=agency(lead),
-        actor=actor or UserFactory(role=Role.MANAGER, agency=agency(lead)),
-        incidents=[],
-        restricted=False,
-        restriction_reason=None,
-    )
+    case = make_case(lead, actor)
     db.session.commit()
     return case
 
 
 def _person_on(case: Case, name: str, role: PersonRole) -> Person:
-    person = Person(name=name, name_key=name.lower())
-    db.session.add(person)
-    db.session.flush()
-    db.session.add(CasePerson(case_id=case.id, person_id=person.id, role=role))
+    person = PersonFactory(name=name)
+    CasePersonFactory(case_id=case.id, person_id=person.id, role=role)
     db.session.commit()
     return person
 
@@ -151,7 +148,7 @@ def action(login_as) -> CreateForm:
     answer = {
         "description": "Clean the wall",
         "owner": str(manager.id),
-        "due_on": date_parts(today() + timedelta(days=7)),
+        "due_on": date_parts(today_in_london() + timedelta(days=7)),
     }
     return CreateForm(url, url, lambda: answer, "case_actions")
 
@@ -267,25 +264,9 @@ _APPLICATION = {
 }
 
 
-def _application(lead: User, case: Case | None = None):
-    application = case_review_services.log_application(
-        applicant_name="Pat Applicant",
-        applicant_contact="020 7946 0123",
-        on_behalf_of=None,
-        consent_confirmed=False,
-        route=ApplicationRoute.PHONE,
-        received_on=today(),
-        complaints=[],
-        actor=lead,
-        case=case,
-    )
-    db.session.commit()
-    return application
-
-
 def case_review_application(login_as) -> CreateForm:
     login_as(Role.ASB_LEAD, "community-safety")
-    answer = {**_APPLICATION, "received_on": date_parts(today())}
+    answer = {**_APPLICATION, "received_on": date_parts(today_in_london())}
     return CreateForm(
         "/case-reviews/new", "/case-reviews/new", lambda: answer, "case_review_applications"
     )
@@ -293,12 +274,12 @@ def case_review_application(login_as) -> CreateForm:
 
 def case_review_complaint(login_as) -> CreateForm:
     lead = login_as(Role.ASB_LEAD, "community-safety")
-    url = f"/case-reviews/{_application(lead).id}/complaints"
+    url = f"/case-reviews/{make_application(lead).id}/complaints"
     answer = {
         "reference": "",
         "agency": str(agency("city-police").id),
-        "behaviour_on": date_parts(today() - timedelta(days=30)),
-        "complained_on": date_parts(today() - timedelta(days=30)),
+        "behaviour_on": date_parts(today_in_london() - timedelta(days=30)),
+        "complained_on": date_parts(today_in_london() - timedelta(days=30)),
         "description": "Shouting in the courtyard",
         "same_as": "",
     }
@@ -307,31 +288,31 @@ def case_review_complaint(login_as) -> CreateForm:
 
 def case_review_recommendation(login_as) -> CreateForm:
     lead = login_as(Role.ASB_LEAD, "community-safety")
-    application = _application(lead, _case())
+    application = make_application(lead, case=_case())
     case_review_services.decide_threshold(
         application,
         met=True,
-        decided_on=today(),
+        decided_on=today_in_london(),
         notes="Persistent noise over many months",
         settings=load_settings(),
         actor=lead,
     )
     case_review_services.record_meeting(
-        application, meeting_on=today(), victim_view=None, actor=lead
+        application, meeting_on=today_in_london(), victim_view=None, actor=lead
     )
     db.session.commit()
     url = f"/case-reviews/{application.id}/recommendations"
     answer = {
         "description": "Night-time noise patrols for four weeks",
         "owner": str(lead.id),
-        "due_on": date_parts(today() + timedelta(days=14)),
+        "due_on": date_parts(today_in_london() + timedelta(days=14)),
     }
     return CreateForm(url, url, lambda: answer, "case_actions")
 
 
 def case_review_case(login_as) -> CreateForm:
     lead = login_as(Role.ASB_LEAD, "community-safety")
-    url = f"/case-reviews/{_application(lead).id}/open-case"
+    url = f"/case-reviews/{make_application(lead).id}/open-case"
     answer = {
         "title": "ASB Case Review case",
         "summary": "Repeated noise and parties at Crescent House",

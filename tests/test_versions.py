@@ -12,9 +12,8 @@ from asb.cases.models import TimelineEntry
 from asb.cases.vocabulary import CaseStatus
 from asb.extensions import db
 from asb.versioning import VERSION_UNREADABLE
-from tests.cases.factories import make_case, make_user
-from tests.factories import IncidentFactory, agency
-from tests.incidents.helpers import edit_form, page_text
+from tests.factories import IncidentFactory, agency, make_case, make_user
+from tests.helpers import edit_form, page_text
 
 # Missing, empty, not a number, negative, and more digits than any version has.
 UNREADABLE = [None, "", "abc", "-1", "9" * 20, "1.0", "²"]

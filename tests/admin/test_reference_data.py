@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
 from sqlalchemy import func, select
 
@@ -13,12 +10,7 @@ from asb.extensions import db
 from asb.incidents.models import LocalAsbType
 from tests.conftest import sign_in_session
 from tests.factories import IncidentFactory, LocalAsbTypeFactory, agency
-
-_TAG = re.compile(r"<[^>]+>")
-
-
-def visible_text(response) -> str:
-    return " ".join(html.unescape(_TAG.sub(" ", response.get_data(as_text=True))).split())
+from tests.helpers import visible_text
 
 
 def agency_count() -> int:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import timedelta
 
 import pytest
@@ -16,13 +14,9 @@ from asb.database import utcnow
 from asb.extensions import db
 from tests.conftest import sign_in_session
 from tests.factories import agency
+from tests.helpers import visible_text
 
-_TAG = re.compile(r"<[^>]+>")
 TEMPORARY = "temporary passphrase 42"
-
-
-def visible_text(response) -> str:
-    return " ".join(html.unescape(_TAG.sub(" ", response.get_data(as_text=True))).split())
 
 
 def user_count() -> int:

@@ -1,18 +1,8 @@
-"""Signing in through the page, and reading what it says."""
+"""Signing in through the page, and whether a session is still signed in."""
 
 from __future__ import annotations
 
-import html
-import re
-
 from tests.factories import TEST_PASSWORD
-
-_TAG = re.compile(r"<[^>]+>")
-
-
-def visible_text(response) -> str:
-    """The page's words without markup, whitespace collapsed."""
-    return " ".join(html.unescape(_TAG.sub(" ", response.get_data(as_text=True))).split())
 
 
 def sign_in(client, email: str, password: str = TEST_PASSWORD, next_url: str | None = None):

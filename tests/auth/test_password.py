@@ -9,9 +9,10 @@ from asb.audit.models import AuditEvent
 from asb.auth.models import Role
 from asb.auth.passwords import verify_password
 from asb.extensions import db
-from tests.auth.helpers import signed_in, visible_text
+from tests.auth.helpers import signed_in
 from tests.conftest import sign_in_session
 from tests.factories import TEST_PASSWORD
+from tests.helpers import visible_text
 
 NEW_PASSWORD = "a quite different passphrase"
 

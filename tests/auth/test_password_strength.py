@@ -9,9 +9,9 @@ from asb.auth.forms import validate_new_password
 from asb.auth.models import Role, User
 from asb.auth.password_strength import COMMON, weakness
 from asb.extensions import db
-from tests.auth.helpers import visible_text
 from tests.conftest import sign_in_session
 from tests.factories import TEST_PASSWORD, agency
+from tests.helpers import visible_text
 
 HARDER = "Choose a password that is harder to guess"
 # The three the audit found accepted, each 12 characters, and why each is refused.

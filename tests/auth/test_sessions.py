@@ -9,8 +9,9 @@ from freezegun import freeze_time
 
 from asb.auth.models import Role
 from asb.extensions import db
-from tests.auth.helpers import signed_in, visible_text
+from tests.auth.helpers import signed_in
 from tests.conftest import sign_in_session
+from tests.helpers import visible_text
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ from asb.audit.models import AuditEvent
 from asb.auth import passwords
 from asb.auth.models import Role
 from asb.extensions import db
-from tests.auth.helpers import sign_in, signed_in, visible_text
+from tests.auth.helpers import sign_in, signed_in
 from tests.conftest import sign_in_session
 from tests.factories import TEST_PASSWORD
+from tests.helpers import visible_text
 
 WRONG = "Enter a correct email address and password"
 

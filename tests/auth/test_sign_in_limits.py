@@ -9,8 +9,9 @@ from flask import request
 from freezegun import freeze_time
 
 from asb import create_app
-from tests.auth.helpers import signed_in, visible_text
+from tests.auth.helpers import signed_in
 from tests.factories import TEST_PASSWORD
+from tests.helpers import visible_text
 
 WRONG = "Enter a correct email address and password"
 WRONG_PASSWORD = "not the password"

@@ -1,22 +1,18 @@
-"""Building applications and answering the Case Review forms in tests."""
+"""Incidents a Case Review application cites, and answering the Case Review forms in tests."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
-from asb.case_reviews import services
-from asb.case_reviews.models import CaseReviewApplication
-from asb.case_reviews.queries import today
-from asb.case_reviews.vocabulary import ApplicationRoute
-from asb.extensions import db
-from asb.incidents.models import Incident
+from asb.calendar import today_in_london
+from asb.models import Incident
 from tests.factories import IncidentFactory
-from tests.incidents.helpers import date_parts
+from tests.helpers import date_parts
 
 
 def days_ago(days: int) -> date:
-    return today() - timedelta(days=days)
+    return today_in_london() - timedelta(days=days)
 
 
 def at_noon(day: date) -> datetime:
@@ -37,7 +33,7 @@ def application_form(**changes) -> dict:
         "on_behalf_of": "",
         "consent_confirmed": "",
         "route": "phone",
-        "received_on": date_parts(today()),
+        "received_on": date_parts(today_in_london()),
         "incident_references": "",
         "case_id": "",
     }
@@ -46,7 +42,7 @@ def application_form(**changes) -> dict:
 
 
 def step_date(day: date | None = None) -> dict:
-    return {"on": date_parts(day or today())}
+    return {"on": date_parts(day or today_in_london())}
 
 
 def logged_id(response) -> int:
@@ -58,22 +54,3 @@ def log_on_page(client, **changes) -> str:
     """Log an application through the page; return its address."""
     response = client.post("/case-reviews/new", data=application_form(**changes))
     return f"/case-reviews/{logged_id(response)}"
-
-
-def make_application(actor, *, received_on: date | None = None, case=None, **fields):
-    """Log an application through the service, then set any later steps directly."""
-    application = services.log_application(
-        applicant_name="Pat Applicant",
-        applicant_contact="020 7946 0123",
-        on_behalf_of=None,
-        consent_confirmed=False,
-        route=ApplicationRoute.PHONE,
-        received_on=received_on or today(),
-        complaints=[],
-        actor=actor,
-        case=case,
-    )
-    for name, value in fields.items():
-        setattr(application, name, value)
-    db.session.commit()
-    return db.session.get(CaseReviewApplication, application.id)

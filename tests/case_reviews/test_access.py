@@ -7,9 +7,9 @@ import pytest
 from asb.auth.models import Role
 from asb.cases.services import open_case
 from asb.extensions import db
-from tests.case_reviews.helpers import application_form, log_on_page, make_application, step_date
-from tests.factories import UserFactory, agency
-from tests.incidents.helpers import visible_text
+from tests.case_reviews.helpers import application_form, log_on_page, step_date
+from tests.factories import UserFactory, agency, make_application
+from tests.helpers import visible_text
 
 OFFICER = (Role.OFFICER, "housing")
 MANAGER = (Role.MANAGER, "housing")

@@ -10,9 +10,8 @@ import pytest
 
 from asb.auth.models import Role
 from asb.case_reviews.queries import YearBasis, current_year, figures, period_for
-from tests.case_reviews.helpers import make_application
-from tests.factories import UserFactory, agency
-from tests.incidents.helpers import visible_text
+from tests.factories import UserFactory, agency, make_application
+from tests.helpers import visible_text
 
 
 @pytest.mark.parametrize(

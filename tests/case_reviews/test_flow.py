@@ -21,7 +21,7 @@ from tests.case_reviews.helpers import (
     step_date,
 )
 from tests.factories import UserFactory, agency
-from tests.incidents.helpers import date_parts, error_summary, visible_text
+from tests.helpers import date_parts, error_summary, visible_text
 
 
 def test_the_asb_lead_runs_a_review_from_application_to_appeal(client, login_as):

@@ -10,9 +10,9 @@ from asb.auth.models import Role
 from asb.case_reviews import services
 from asb.case_reviews.vocabulary import ApplicationRoute
 from asb.extensions import db
-from tests.case_reviews.helpers import application_form, days_ago, make_application
-from tests.factories import IncidentFactory, UserFactory, agency
-from tests.incidents.helpers import date_parts, error_summary
+from tests.case_reviews.helpers import application_form, days_ago
+from tests.factories import IncidentFactory, UserFactory, agency, make_application
+from tests.helpers import date_parts, error_summary
 
 
 def log(**changes):

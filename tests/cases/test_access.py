@@ -18,9 +18,9 @@ from asb.cases.models import Case
 from asb.cases.vocabulary import CaseStatus
 from asb.extensions import db
 from asb.policy import Permission, can, visible_cases
-from tests.cases.factories import make_case, make_user
 from tests.conftest import sign_in_session
-from tests.incidents.helpers import page_text
+from tests.factories import make_case, make_user
+from tests.helpers import page_text
 
 # Who asks, by their relationship to the cases below.
 USERS = {

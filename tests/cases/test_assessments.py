@@ -13,6 +13,7 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from asb.auth.models import Role
+from asb.calendar import LONDON
 from asb.cases import services
 from asb.cases.assessments import complainant_update_due
 from asb.cases.models import Case, RiskAssessment, TimelineEntry
@@ -20,9 +21,8 @@ from asb.cases.risk import RiskLevel
 from asb.cases.vocabulary import ContactMethod, TimelineKind
 from asb.extensions import db
 from asb.notifications.models import Notification, OutboxEmail
-from asb.presentation import LONDON
-from tests.cases import factories
-from tests.incidents.helpers import error_summary, page_text
+from tests import factories
+from tests.helpers import error_summary, page_text
 
 MATRIX_FILE = Path(__file__).parents[2] / "asb" / "cases" / "config" / "risk_matrix.json"
 MATRICES = {m["subject"]: m for m in json.loads(MATRIX_FILE.read_text())["matrices"]}
@@ -370,9 +370,12 @@ def test_first_contact_made_is_not_given_a_new_deadline(client, login_as, make_c
 # High risk goes to the ASB lead
 
 
-def test_high_risk_is_flagged_to_every_asb_lead(client, officer, user, make_case):
-    leads = [user(Role.ASB_LEAD, "community-safety"), user(Role.ASB_LEAD, "community-safety")]
-    retired = user(Role.ASB_LEAD, "community-safety", is_active_account=False)
+def test_high_risk_is_flagged_to_every_asb_lead(client, officer, make_user, make_case):
+    leads = [
+        make_user(Role.ASB_LEAD, "community-safety"),
+        make_user(Role.ASB_LEAD, "community-safety"),
+    ]
+    retired = make_user(Role.ASB_LEAD, "community-safety", is_active_account=False)
     case = make_case("housing")
 
     assess(client, case, LEVEL_ANSWERS[RiskLevel.HIGH])
@@ -386,8 +389,10 @@ def test_high_risk_is_flagged_to_every_asb_lead(client, officer, user, make_case
     assert told(officer) == []
 
 
-def test_lead_who_assesses_is_not_told_of_their_own_assessment(client, login_as, user, make_case):
-    other = user(Role.ASB_LEAD, "community-safety")
+def test_lead_who_assesses_is_not_told_of_their_own_assessment(
+    client, login_as, make_user, make_case
+):
+    other = make_user(Role.ASB_LEAD, "community-safety")
     lead = login_as(Role.ASB_LEAD, "community-safety")
     case = make_case("housing")
 
@@ -397,8 +402,8 @@ def test_lead_who_assesses_is_not_told_of_their_own_assessment(client, login_as,
     assert len(told(other)) == 1
 
 
-def test_staying_high_on_reassessment_is_not_flagged_again(client, officer, user, make_case):
-    lead = user(Role.ASB_LEAD, "community-safety")
+def test_staying_high_on_reassessment_is_not_flagged_again(client, officer, make_user, make_case):
+    lead = make_user(Role.ASB_LEAD, "community-safety")
     case = make_case("housing")
 
     assess(client, case, LEVEL_ANSWERS[RiskLevel.HIGH])
@@ -408,8 +413,8 @@ def test_staying_high_on_reassessment_is_not_flagged_again(client, officer, user
 
 
 @pytest.mark.parametrize("level", [RiskLevel.STANDARD, RiskLevel.MEDIUM])
-def test_lower_risk_is_not_flagged(client, officer, user, make_case, level):
-    lead = user(Role.ASB_LEAD, "community-safety")
+def test_lower_risk_is_not_flagged(client, officer, make_user, make_case, level):
+    lead = make_user(Role.ASB_LEAD, "community-safety")
     case = make_case("housing")
 
     assess(client, case, LEVEL_ANSWERS[level])
@@ -420,8 +425,8 @@ def test_lower_risk_is_not_flagged(client, officer, user, make_case, level):
 # Perpetrators
 
 
-def test_perpetrator_assessment_leaves_the_case_risk_alone(client, officer, user, make_case):
-    lead = user(Role.ASB_LEAD, "community-safety")
+def test_perpetrator_assessment_leaves_the_case_risk_alone(client, officer, make_user, make_case):
+    lead = make_user(Role.ASB_LEAD, "community-safety")
     case = make_case("housing")
     assess(client, case, LEVEL_ANSWERS[RiskLevel.MEDIUM])
     db.session.refresh(case)

@@ -10,11 +10,12 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from asb.auth.models import Role
+from asb.calendar import today_in_london
 from asb.extensions import db
 from asb.notifications.models import Notification, OutboxEmail
 from asb.notifications.services import notify
-from tests.cases.factories import make_action
-from tests.incidents.helpers import page_text, visible_text
+from tests.factories import make_action
+from tests.helpers import page_text, visible_text
 
 
 def told(user) -> list[str]:
@@ -65,9 +66,9 @@ def test_notifications_page_lists_newest_first_and_marks_them_read(client, login
     assert "Your action on case ASB-C-2026-00001 is overdue" in text
 
 
-def test_notifications_page_shows_only_your_own(client, login_as, user, app):
+def test_notifications_page_shows_only_your_own(client, login_as, make_user, app):
     login_as(Role.OFFICER, "housing")
-    someone_else = user(Role.OFFICER, "housing")
+    someone_else = make_user(Role.OFFICER, "housing")
     with app.test_request_context():
         notify(someone_else, "Case ASB-C-2026-00009 has been assigned to you", "/cases/9")
     db.session.commit()
@@ -78,9 +79,9 @@ def test_notifications_page_shows_only_your_own(client, login_as, user, app):
     assert "You have no notifications." in text
 
 
-def test_marking_read_leaves_other_peoples_notifications_unread(client, login_as, user, app):
+def test_marking_read_leaves_other_peoples_notifications_unread(client, login_as, make_user, app):
     officer = login_as(Role.OFFICER, "housing")
-    someone_else = user(Role.OFFICER, "housing")
+    someone_else = make_user(Role.OFFICER, "housing")
     with app.test_request_context():
         notify(officer, "Mine", None)
         notify(someone_else, "Theirs", None)
@@ -117,13 +118,11 @@ def test_notifications_page_needs_signing_in(client):
 
 @pytest.fixture
 def yesterday() -> date:
-    from asb.cases.queries import today
-
-    return today() - timedelta(days=1)
+    return today_in_london() - timedelta(days=1)
 
 
-def test_case_officer_is_reminded_of_an_overdue_review(app, user, make_case, yesterday):
-    officer = user(Role.OFFICER, "housing")
+def test_case_officer_is_reminded_of_an_overdue_review(app, make_user, make_case, yesterday):
+    officer = make_user(Role.OFFICER, "housing")
     case = make_case("housing", officer=officer, review_due=yesterday)
     on_time = make_case("housing", officer=officer, review_due=yesterday + timedelta(days=2))
     before = told(officer)
@@ -137,8 +136,11 @@ def test_case_officer_is_reminded_of_an_overdue_review(app, user, make_case, yes
     assert f"/cases/{case.id}" in email.body
 
 
-def test_action_owner_is_reminded_of_an_overdue_action(app, user, make_case, yesterday):
-    officer, partner = user(Role.OFFICER, "housing"), user(Role.OFFICER, "street-enforcement")
+def test_action_owner_is_reminded_of_an_overdue_action(app, make_user, make_case, yesterday):
+    officer, partner = (
+        make_user(Role.OFFICER, "housing"),
+        make_user(Role.OFFICER, "street-enforcement"),
+    )
     case = make_case("housing", officer=officer, partners=["street-enforcement"])
     make_action(case, partner, yesterday, actor=officer)
     make_action(case, officer, yesterday + timedelta(days=1), actor=officer)
@@ -151,8 +153,8 @@ def test_action_owner_is_reminded_of_an_overdue_action(app, user, make_case, yes
     assert not any("overdue" in message for message in told(officer))
 
 
-def test_reminders_go_once_a_day(app, user, make_case, yesterday):
-    officer = user(Role.OFFICER, "housing")
+def test_reminders_go_once_a_day(app, make_user, make_case, yesterday):
+    officer = make_user(Role.OFFICER, "housing")
     case = make_case("housing", officer=officer, review_due=yesterday)
     make_action(case, officer, yesterday)
     db.session.commit()
@@ -166,29 +168,29 @@ def test_reminders_go_once_a_day(app, user, make_case, yesterday):
     assert len(emails_to(officer)) == emails
 
 
-def test_reminders_go_again_the_next_day(app, user, make_case):
+def test_reminders_go_again_the_next_day(app, make_user, make_case):
     with freeze_time("2026-11-24 08:00:00"):
-        officer = user(Role.OFFICER, "housing")
+        officer = make_user(Role.OFFICER, "housing")
         make_case("housing", officer=officer, review_due=date(2026, 11, 20))
         assert notify_overdue(app) == "Sent 1 reminder."
     with freeze_time("2026-11-25 08:00:00"):
         assert notify_overdue(app) == "Sent 1 reminder."
 
 
-def test_reminders_go_once_a_london_day_in_summer_time(app, user, make_case):
+def test_reminders_go_once_a_london_day_in_summer_time(app, make_user, make_case):
     with freeze_time("2026-06-09 23:30:00"):  # 00:30 on 10 June in London
-        officer = user(Role.OFFICER, "housing")
+        officer = make_user(Role.OFFICER, "housing")
         make_case("housing", officer=officer, review_due=date(2026, 6, 5))
         assert notify_overdue(app) == "Sent 1 reminder."
     with freeze_time("2026-06-10 08:00:00"):  # 09:00 on 10 June in London
         assert notify_overdue(app) == "Sent 0 reminders."
 
 
-def test_unassigned_overdue_case_goes_to_the_teams_managers(app, user, make_case, yesterday):
-    managers = [user(Role.MANAGER, "barbican"), user(Role.MANAGER, "barbican")]
-    away = user(Role.MANAGER, "barbican", is_active_account=False)
-    team_officer = user(Role.OFFICER, "barbican")
-    lead_manager = user(Role.MANAGER, "housing")
+def test_unassigned_overdue_case_goes_to_the_teams_managers(app, make_user, make_case, yesterday):
+    managers = [make_user(Role.MANAGER, "barbican"), make_user(Role.MANAGER, "barbican")]
+    away = make_user(Role.MANAGER, "barbican", is_active_account=False)
+    team_officer = make_user(Role.OFFICER, "barbican")
+    lead_manager = make_user(Role.MANAGER, "housing")
     case = make_case("housing", actor=lead_manager, team="barbican", review_due=yesterday)
 
     assert notify_overdue(app) == "Sent 2 reminders."
@@ -202,11 +204,13 @@ def test_unassigned_overdue_case_goes_to_the_teams_managers(app, user, make_case
 
 
 @pytest.mark.parametrize("state", ["closed", "done"])
-def test_closed_cases_and_finished_actions_are_not_chased(app, user, make_case, yesterday, state):
+def test_closed_cases_and_finished_actions_are_not_chased(
+    app, make_user, make_case, yesterday, state
+):
     from asb.cases import services
     from asb.cases.vocabulary import CaseStatus
 
-    officer = user(Role.OFFICER, "housing")
+    officer = make_user(Role.OFFICER, "housing")
     if state == "closed":
         make_case("housing", officer=officer, status=CaseStatus.CLOSED, review_due=yesterday)
     else:
@@ -219,9 +223,9 @@ def test_closed_cases_and_finished_actions_are_not_chased(app, user, make_case, 
     assert notify_overdue(app) == "Sent 0 reminders."
 
 
-def test_reminder_links_use_the_public_address(app, user, make_case, yesterday, monkeypatch):
+def test_reminder_links_use_the_public_address(app, make_user, make_case, yesterday, monkeypatch):
     monkeypatch.setitem(app.config, "ASB_BASE_URL", "https://asb.example.test")
-    officer = user(Role.OFFICER, "housing")
+    officer = make_user(Role.OFFICER, "housing")
     case = make_case("housing", officer=officer, review_due=yesterday)
 
     notify_overdue(app)
@@ -249,9 +253,9 @@ def test_outbox_is_for_admins_and_the_asb_lead(client, login_as, role, status):
     assert client.get("/outbox").status_code == status
 
 
-def test_outbox_lists_the_emails_asb_would_have_sent(client, login_as, user, make_case):
+def test_outbox_lists_the_emails_asb_would_have_sent(client, login_as, make_user, make_case):
     login_as(Role.ASB_LEAD, "community-safety")
-    officer = user(Role.OFFICER, "housing")
+    officer = make_user(Role.OFFICER, "housing")
     case = make_case("housing", officer=officer)
 
     text = visible_text(client.get("/outbox"))
@@ -261,12 +265,12 @@ def test_outbox_lists_the_emails_asb_would_have_sent(client, login_as, user, mak
 
 
 def test_outbox_shows_what_is_queued_when_a_mail_server_is_set(
-    client, login_as, user, make_case, app, monkeypatch
+    client, login_as, make_user, make_case, app, monkeypatch
 ):
     """With a mail server the outbox is where failed emails are seen and tried again."""
     monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.test")
     login_as(Role.ADMIN, "community-safety")
-    officer = user(Role.OFFICER, "housing")
+    officer = make_user(Role.OFFICER, "housing")
     case = make_case("housing", officer=officer)
 
     text = visible_text(client.get("/outbox"))
@@ -277,8 +281,8 @@ def test_outbox_shows_what_is_queued_when_a_mail_server_is_set(
     assert f"asb: Case {case.reference} has been assigned to you" in text
 
 
-def test_without_a_mail_server_emails_are_marked_sent_and_logged(app, user, make_case):
-    officer = user(Role.OFFICER, "housing")
+def test_without_a_mail_server_emails_are_marked_sent_and_logged(app, make_user, make_case):
+    officer = make_user(Role.OFFICER, "housing")
     make_case("housing", officer=officer)
     [email] = emails_to(officer)
     assert email.sent_at is not None
@@ -286,10 +290,10 @@ def test_without_a_mail_server_emails_are_marked_sent_and_logged(app, user, make
 
 
 def test_overdue_case_of_a_deactivated_officer_goes_to_the_teams_managers(
-    app, user, make_case, yesterday
+    app, make_user, make_case, yesterday
 ):
-    manager = user(Role.MANAGER, "housing")
-    officer = user(Role.OFFICER, "housing")
+    manager = make_user(Role.MANAGER, "housing")
+    officer = make_user(Role.OFFICER, "housing")
     case = make_case("housing", actor=manager, officer=officer, review_due=yesterday)
     officer.is_active_account = False
     db.session.commit()

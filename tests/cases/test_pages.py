@@ -9,32 +9,35 @@ import pytest
 from sqlalchemy import select
 
 from asb.auth.models import Role
+from asb.calendar import today_in_london
 from asb.cases import services
 from asb.cases.models import CaseAction, TimelineEntry
-from asb.cases.queries import today
 from asb.cases.risk import RiskLevel
 from asb.cases.vocabulary import ActionState, CaseStatus, ContactMethod, TimelineKind
 from asb.extensions import db
-from tests.cases.factories import case_references, make_action, request_context
-from tests.factories import IncidentFactory, agency
-from tests.incidents.helpers import date_parts, error_summary, page_text, visible_text
+from tests.factories import IncidentFactory, agency, make_action, request_context
+from tests.helpers import case_references, date_parts, error_summary, page_text, visible_text
 
 
 @pytest.fixture
-def worked_case(user, make_case):
+def worked_case(make_user, make_case):
     """A case with something in every section: an incident, a partner, an officer, risk,
     actions (one overdue), notes and a contact."""
-    officer = user(Role.OFFICER, "housing", name="Priya Shah")
+    officer = make_user(Role.OFFICER, "housing", name="Priya Shah")
     case = make_case(
         "housing",
         incidents=[IncidentFactory()],
         partners=["street-enforcement"],
         officer=officer,
         risk_level=RiskLevel.HIGH,
-        review_due=today() - timedelta(days=1),
+        review_due=today_in_london() - timedelta(days=1),
     )
-    make_action(case, officer, today() - timedelta(days=2), description="Visit the victim")
-    make_action(case, officer, today() + timedelta(days=5), description="Write to the tenant")
+    make_action(
+        case, officer, today_in_london() - timedelta(days=2), description="Visit the victim"
+    )
+    make_action(
+        case, officer, today_in_london() + timedelta(days=5), description="Write to the tenant"
+    )
     with request_context():
         services.add_note(case, "Spoke to the caretaker", actor=officer)
         services.add_note(case, "Rang the victim", actor=officer, contact_method=ContactMethod.CALL)
@@ -148,11 +151,11 @@ def test_note_and_contact_go_on_the_timeline_and_contact_counts_as_first_contact
     assert sorted(kinds) == sorted([TimelineKind.NOTE, TimelineKind.CONTACT])
 
 
-def test_action_is_added_for_an_owner_and_marked_done(client, login_as, user, make_case):
+def test_action_is_added_for_an_owner_and_marked_done(client, login_as, make_user, make_case):
     manager = login_as(Role.MANAGER, "housing")
-    owner = user(Role.OFFICER, "street-enforcement", name="Sam Street")
+    owner = make_user(Role.OFFICER, "street-enforcement", name="Sam Street")
     case = make_case("housing", partners=["street-enforcement"])
-    due = today() + timedelta(days=7)
+    due = today_in_london() + timedelta(days=7)
 
     page = page_text(client.get(f"/cases/{case.id}/actions"))
     assert "Sam Street (Street Enforcement, Built Environment)" in page
@@ -181,18 +184,18 @@ def test_action_due_in_the_past_is_refused(client, login_as, make_case):
         data={
             "description": "Clean the wall",
             "owner": str(manager.id),
-            "due_on": date_parts(today() - timedelta(days=1)),
+            "due_on": date_parts(today_in_london() - timedelta(days=1)),
         },
     )
 
     assert ("#due_on-day", "Due date must be today or in the future") in error_summary(response)
 
 
-def test_action_of_another_case_is_not_found(client, login_as, user, make_case):
+def test_action_of_another_case_is_not_found(client, login_as, make_user, make_case):
     login_as(Role.MANAGER, "housing")
-    officer = user(Role.OFFICER, "housing")
+    officer = make_user(Role.OFFICER, "housing")
     case, other = make_case("housing"), make_case("housing")
-    action = make_action(other, officer, today())
+    action = make_action(other, officer, today_in_london())
     db.session.commit()
 
     assert client.post(f"/cases/{case.id}/actions/{action.id}/done").status_code == 404
@@ -204,7 +207,7 @@ def test_review_page_suggests_the_next_date_and_records_the_review(client, login
 
     page = client.get(f"/cases/{case.id}/review")
     assert page.status_code == 200
-    next_review = today() + timedelta(days=10)
+    next_review = today_in_london() + timedelta(days=10)
     response = client.post(
         f"/cases/{case.id}/review",
         data={"note": "Quieter since the letter", "next_review_due": date_parts(next_review)},
@@ -215,7 +218,7 @@ def test_review_page_suggests_the_next_date_and_records_the_review(client, login
     assert case.review_due == next_review
     refused = client.post(
         f"/cases/{case.id}/review",
-        data={"note": "Again", "next_review_due": date_parts(today())},
+        data={"note": "Again", "next_review_due": date_parts(today_in_london())},
     )
     assert ("#next_review_due-day", "Next review must be after today") in error_summary(refused)
 
@@ -223,9 +226,9 @@ def test_review_page_suggests_the_next_date_and_records_the_review(client, login
 # My cases: overdue first, then due soon
 
 
-def test_my_cases_lists_overdue_then_due_soon_then_the_rest(client, login_as, user, make_case):
+def test_my_cases_lists_overdue_then_due_soon_then_the_rest(client, login_as, make_user, make_case):
     officer = login_as(Role.OFFICER, "housing")
-    now = today()
+    now = today_in_london()
 
     def mine(days: int, **fields):
         return make_case(
@@ -239,7 +242,9 @@ def test_my_cases_lists_overdue_then_due_soon_then_the_rest(client, login_as, us
     make_action(overdue_action, officer, now - timedelta(days=1))
     next_month = mine(10)
     mine(-5, status=CaseStatus.CLOSED)
-    make_case("housing", officer=user(Role.OFFICER, "housing"), review_due=now - timedelta(days=9))
+    make_case(
+        "housing", officer=make_user(Role.OFFICER, "housing"), review_due=now - timedelta(days=9)
+    )
     db.session.commit()
 
     response = client.get("/cases")
@@ -258,7 +263,7 @@ def test_my_cases_lists_overdue_then_due_soon_then_the_rest(client, login_as, us
 
 def test_home_page_counts_my_cases_and_the_asb_leads_figures(client, login_as, make_case):
     lead = login_as(Role.ASB_LEAD, "community-safety")
-    make_case("housing", officer=lead, review_due=today() - timedelta(days=1))
+    make_case("housing", officer=lead, review_due=today_in_london() - timedelta(days=1))
     make_case("barbican", risk_level=RiskLevel.HIGH)
     make_case("barbican", risk_level=RiskLevel.HIGH, status=CaseStatus.CLOSED)
 
@@ -273,9 +278,9 @@ def test_home_page_counts_my_cases_and_the_asb_leads_figures(client, login_as, m
 
 
 @pytest.fixture
-def open_cases(make_case, user):
-    now = today()
-    officer = user(Role.OFFICER, "street-enforcement")
+def open_cases(make_case, make_user):
+    now = today_in_london()
+    officer = make_user(Role.OFFICER, "street-enforcement")
     found = {
         "housing-high": make_case(
             "housing", title="Graffiti on Golden Lane", risk_level=RiskLevel.HIGH

@@ -19,9 +19,8 @@ from asb.database import utcnow
 from asb.extensions import db
 from asb.incidents.models import IncidentChange
 from asb.incidents.vocabulary import IncidentSource, IncidentStatus
-from tests.cases.factories import form_version, make_action, make_case, make_user
-from tests.factories import IncidentFactory, agency
-from tests.incidents.helpers import error_summary, page_text
+from tests.factories import IncidentFactory, agency, make_action, make_case, make_user
+from tests.helpers import error_summary, form_version, page_text
 
 OPEN, INVESTIGATING, ACTION, MONITORING, CLOSED = (
     CaseStatus.OPEN,
@@ -567,8 +566,8 @@ def test_linking_tells_the_case_officer_but_not_the_officer_who_linked(db_sessio
 
 
 @pytest.fixture
-def two_officers(client_as, user):
-    first, second = user(Role.OFFICER, "housing"), user(Role.OFFICER, "housing")
+def two_officers(client_as, make_user):
+    first, second = make_user(Role.OFFICER, "housing"), make_user(Role.OFFICER, "housing")
     return client_as(first), client_as(second)
 
 
@@ -621,10 +620,10 @@ def test_close_on_a_stale_page_is_refused(two_officers, make_case):
     assert case.closing_summary is None
 
 
-def test_assignment_on_a_stale_page_is_refused(client_as, user, make_case):
-    managers = [user(Role.MANAGER, "housing"), user(Role.MANAGER, "housing")]
+def test_assignment_on_a_stale_page_is_refused(client_as, make_user, make_case):
+    managers = [make_user(Role.MANAGER, "housing"), make_user(Role.MANAGER, "housing")]
     first, second = (client_as(manager) for manager in managers)
-    alice, bola = user(Role.OFFICER, "housing"), user(Role.OFFICER, "housing")
+    alice, bola = make_user(Role.OFFICER, "housing"), make_user(Role.OFFICER, "housing")
     case = make_case("housing")
     version = form_version(first.get(f"/cases/{case.id}/assign"))
     assert form_version(second.get(f"/cases/{case.id}/assign")) == version

@@ -12,11 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from asb.auth.models import Role
-from asb.cases import services as case_services
 from asb.cases.models import Case
-from asb.extensions import db
-from tests.factories import UserFactory, agency
 
 
 @pytest.fixture
@@ -27,27 +23,13 @@ def storage(app: Flask, monkeypatch, tmp_path) -> Path:
 
 
 @pytest.fixture
-def open_case(app: Flask, db_session) -> Callable[..., Case]:
-    def make(
-        lead: str = "street-enforcement",
-        *,
-        partners: tuple[str, ...] = (),
-        restricted: bool = False,
-    ) -> Case:
-        actor = UserFactory(role=Role.MANAGER, agency=agency(lead))
-        with app.test_request_context():
-            case = case_services.open_case(
-                title="Graffiti on the stairwell",
-                summary="Tags sprayed every weekend",
-                lead_agency=agency(lead),
-                actor=actor,
-                restricted=restricted,
-                restriction_reason="Domestic abuse" if restricted else None,
-            )
-            for code in partners:
-                case_services.add_partner(case, agency(code), actor=actor)
-        db.session.commit()
-        return case
+def open_case(make_case) -> Callable[..., Case]:
+    """A committed case, led by Street Enforcement unless another agency is given."""
+
+    def make(lead: str = "street-enforcement", **fields) -> Case:
+        return make_case(
+            lead, title="Graffiti on the stairwell", summary="Tags sprayed every weekend", **fields
+        )
 
     return make
 

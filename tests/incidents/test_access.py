@@ -15,7 +15,7 @@ from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import IncidentSource
 from tests.factories import IncidentFactory, agency
-from tests.incidents.helpers import edit_form, page_text, references, visible_text
+from tests.helpers import edit_form, page_text, references, visible_text
 
 USERS = {
     "officer@housing": (Role.OFFICER, "housing"),

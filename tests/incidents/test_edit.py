@@ -12,7 +12,7 @@ from asb.extensions import db
 from asb.incidents.models import IncidentChange
 from asb.incidents.vocabulary import Category, IncidentSource, IncidentStatus
 from tests.factories import IncidentFactory, LocalAsbTypeFactory, agency
-from tests.incidents.helpers import edit_form, error_summary, page_text, visible_text
+from tests.helpers import edit_form, error_summary, page_text, visible_text
 
 
 def history(incident) -> list[IncidentChange]:

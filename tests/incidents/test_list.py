@@ -13,7 +13,7 @@ from asb.auth.models import Role
 from asb.extensions import db
 from asb.incidents.vocabulary import Category, IncidentSource, IncidentStatus
 from tests.factories import IncidentFactory, LocalAsbTypeFactory, agency
-from tests.incidents.helpers import error_summary, page_text, references
+from tests.helpers import error_summary, page_text, references
 
 CHEAP = ("E05009298", "Cheap")
 BISHOPSGATE = ("E05009292", "Bishopsgate")

@@ -14,7 +14,7 @@ from asb.extensions import db
 from asb.incidents.models import Incident, IncidentChange
 from asb.incidents.vocabulary import Category, IncidentSource, IncidentStatus
 from tests.factories import LocalAsbTypeFactory, agency
-from tests.incidents.helpers import (
+from tests.helpers import (
     date_parts,
     error_summary,
     incident_form,

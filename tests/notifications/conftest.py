@@ -20,9 +20,9 @@ from flask import Flask
 
 from asb import create_app
 from asb.extensions import db
-from asb.notifications.models import OutboxEmail
 from config import BASE_DIR
 from tests.conftest import scratch_database_url
+from tests.factories import OutboxEmailFactory
 
 SMTP_PORT = 5131
 REFUSING_PORT = 5132
@@ -110,14 +110,12 @@ def mail_app(mail_database_url: str) -> Iterator[Flask]:
 
 def queue_emails(app: Flask, count: int) -> None:
     with app.app_context():
-        db.session.add_all(
-            OutboxEmail(
+        for number in range(1, count + 1):
+            OutboxEmailFactory(
                 recipient=f"officer{number}@example.test",
                 subject=f"asb: email {number:02d}",
                 body=f"Case ASB-C-2026-{number:05d} has been assigned to you.",
             )
-            for number in range(1, count + 1)
-        )
         db.session.commit()
 
 

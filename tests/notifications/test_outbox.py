@@ -11,7 +11,8 @@ from asb.database import utcnow
 from asb.extensions import db
 from asb.notifications.models import EmailStatus, OutboxEmail
 from asb.notifications.sending import MAX_ATTEMPTS, send_due_emails
-from tests.incidents.helpers import page_text, visible_text
+from tests.factories import OutboxEmailFactory
+from tests.helpers import page_text, visible_text
 from tests.notifications.conftest import SMTP_PORT
 
 
@@ -25,12 +26,7 @@ def mail_server_set(app, monkeypatch):
 def failed_email(db_session, mail_server_set, refusing_port, app, monkeypatch) -> OutboxEmail:
     """An email that met a refused connection on every attempt, sent the way cron would."""
     monkeypatch.setitem(app.config, "MAIL_PORT", refusing_port)
-    email = OutboxEmail(
-        recipient="officer@example.test",
-        subject="asb: Case ASB-C-2026-00007 has been assigned to you",
-        body="Case ASB-C-2026-00007 has been assigned to you.",
-    )
-    db.session.add(email)
+    email = OutboxEmailFactory(subject="asb: Case ASB-C-2026-00007 has been assigned to you")
     db.session.commit()
     for _ in range(MAX_ATTEMPTS):
         send_due_emails(now=email.next_attempt_at)
@@ -110,15 +106,13 @@ def test_try_again_needs_the_csrf_token(client, login_as, failed_email, app, mon
 
 def test_try_again_leaves_an_email_that_has_not_failed_alone(client, login_as, mail_server_set):
     login_as(Role.ADMIN, "community-safety")
-    sent = OutboxEmail(
-        recipient="officer@example.test",
+    sent = OutboxEmailFactory(
         subject="asb: already sent",
         body="Sent.",
         status=EmailStatus.SENT,
         sent_at=utcnow(),
         next_attempt_at=None,
     )
-    db.session.add(sent)
     db.session.commit()
 
     response = client.post(f"/outbox/{sent.id}/retry", follow_redirects=True)
@@ -137,7 +131,7 @@ def test_outbox_shows_an_email_waiting_for_its_next_attempt(
     client, login_as, db_session, mail_server_set, refusing_port, app, monkeypatch
 ):
     monkeypatch.setitem(app.config, "MAIL_PORT", refusing_port)
-    db.session.add(OutboxEmail(recipient="officer@example.test", subject="asb: waiting", body="."))
+    OutboxEmailFactory(subject="asb: waiting", body=".")
     db.session.commit()
     send_due_emails()
     login_as(Role.ADMIN, "community-safety")

@@ -26,6 +26,7 @@ from tests.browser.conftest import (
     expect,
     sign_in,
 )
+from tests.factories import OutboxEmailFactory
 from tests.notifications.conftest import REFUSING_PORT
 from tests.overview.test_overview_browser import in_own_thread
 
@@ -73,16 +74,14 @@ def live_outbox(tmp_path_factory) -> Iterator[LiveOutbox]:
         flask_migrate.upgrade()
     _seed(app)
     with app.app_context():
-        email = OutboxEmail(
+        email = OutboxEmailFactory(
             recipient=USERS["housing-officer"][0],
             subject=SUBJECT,
-            body="Case ASB-C-2026-00007 has been assigned to you.",
             status=EmailStatus.FAILED,
             attempts=6,
             next_attempt_at=None,
             error="[Errno 111] Connection refused",
         )
-        db.session.add(email)
         db.session.commit()
         email_id = email.id
     server = make_server(LIVE_HOST, 0, app, threaded=True)

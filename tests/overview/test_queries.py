@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from asb.auth.models import Role
+from asb.calendar import start_of_london_day, today_in_london
 from asb.cases.vocabulary import CaseStatus
 from asb.incidents.vocabulary import Category, IncidentSource, IncidentStatus, ReportKind
 from asb.overview import queries, repeats
@@ -222,9 +223,9 @@ def restricted_incidents(db_session):
     ],
 )
 def test_restricted_incidents_of_other_agencies_are_not_counted(
-    restricted_incidents, user, role, agency_code, expected
+    restricted_incidents, make_user, role, agency_code, expected
 ):
-    viewer = user(role, agency_code)
+    viewer = make_user(role, agency_code)
     filters = OverviewFilters()
 
     assert queries.incidents_over_time(viewer, filters).total(Signal.COMPLAINTS) == expected
@@ -237,14 +238,14 @@ def test_restricted_incidents_of_other_agencies_are_not_counted(
     assert sum(row.total for row in queries.awaiting_triage_by_agency(viewer, filters)) == expected
 
 
-def test_restricted_cases_of_other_agencies_are_not_counted(db_session, user, case_opened):
+def test_restricted_cases_of_other_agencies_are_not_counted(db_session, make_user, case_opened):
     opened = datetime.now(UTC) - timedelta(days=2)
     case_opened(opened, team="barbican", restricted=True)
     case_opened(opened, team="housing")
     case_opened(opened, team="barbican")
 
-    housing = queries.open_work_by_age(user(Role.MANAGER, "housing"), OverviewFilters())
-    lead = queries.open_work_by_age(user(Role.ASB_LEAD, "community-safety"), OverviewFilters())
+    housing = queries.open_work_by_age(make_user(Role.MANAGER, "housing"), OverviewFilters())
+    lead = queries.open_work_by_age(make_user(Role.ASB_LEAD, "community-safety"), OverviewFilters())
 
     assert sum(row.open_cases for row in housing) == 1  # only cases Housing is involved in
     assert sum(row.open_cases for row in lead) == 3
@@ -254,10 +255,10 @@ def test_restricted_cases_of_other_agencies_are_not_counted(db_session, user, ca
 
 
 def test_open_work_is_banded_by_age_in_whole_london_days(db_session, lead, case_opened):
-    today = queries.today()
+    today = today_in_london()
 
     def start(days_ago: int) -> datetime:
-        return queries.start_of_day(today - timedelta(days=days_ago)).astimezone(UTC)
+        return start_of_london_day(today - timedelta(days=days_ago)).astimezone(UTC)
 
     for created in (
         start(0),
@@ -350,26 +351,30 @@ def repeat_victim(db_session):
     ]
 
 
-def test_repeat_victims_show_who_to_those_who_see_their_details(repeat_victim, user, lead):
-    for viewer in (lead, user(Role.MANAGER, "housing")):
+def test_repeat_victims_show_who_to_those_who_see_their_details(repeat_victim, make_user, lead):
+    for viewer in (lead, make_user(Role.MANAGER, "housing")):
         victims = repeats.visible_repeat_victims(viewer, OverviewFilters())
         assert victims.total == 1
         assert victims.victims[0].count == 3
         assert victims.victims[0].identity == "Flat 3, 12 Crescent House, EC1Y 0SL"
 
 
-def test_repeat_victims_are_counted_but_not_named_for_other_agencies(repeat_victim, user):
-    victims = repeats.visible_repeat_victims(user(Role.MANAGER, "barbican"), OverviewFilters())
+def test_repeat_victims_are_counted_but_not_named_for_other_agencies(repeat_victim, make_user):
+    victims = repeats.visible_repeat_victims(make_user(Role.MANAGER, "barbican"), OverviewFilters())
     assert victims.total == 1
     assert victims.victims[0].identity is None
 
 
-def test_a_repeat_victim_seen_only_through_restricted_incidents_is_not_listed(repeat_victim, user):
+def test_a_repeat_victim_seen_only_through_restricted_incidents_is_not_listed(
+    repeat_victim, make_user
+):
     repeat_victim[0].restricted = True
     repeat_victim[0].restriction_reason = "Safeguarding"
 
-    barbican = repeats.visible_repeat_victims(user(Role.MANAGER, "barbican"), OverviewFilters())
-    housing = repeats.visible_repeat_victims(user(Role.MANAGER, "housing"), OverviewFilters())
+    barbican = repeats.visible_repeat_victims(
+        make_user(Role.MANAGER, "barbican"), OverviewFilters()
+    )
+    housing = repeats.visible_repeat_victims(make_user(Role.MANAGER, "housing"), OverviewFilters())
 
     assert barbican.total == 0
     assert housing.total == 1

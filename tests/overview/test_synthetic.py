@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from asb.auth.models import Agency, Role
+from asb.calendar import start_of_london_day
 from asb.extensions import db
 from asb.geo.services import geography
 from asb.incidents.models import Incident
@@ -49,7 +50,7 @@ def test_the_synthetic_mix_has_every_source_kind_and_status(incidents):
     assert np.all(incidents["occurred_from"].diff().dropna() >= np.timedelta64(0, "s"))
 
 
-def test_synthetic_incidents_load_in_bulk_and_are_counted_by_the_overview(incidents, user):
+def test_synthetic_incidents_load_in_bulk_and_are_counted_by_the_overview(incidents, make_user):
     insert_incidents(db.session.connection(), incidents)
 
     loaded = db.session.scalar(
@@ -57,8 +58,8 @@ def test_synthetic_incidents_load_in_bulk_and_are_counted_by_the_overview(incide
     )
     assert loaded == ROWS
     over_time = queries.incidents_over_time(
-        user(Role.ASB_LEAD, "community-safety"), queries.OverviewFilters(months=24)
+        make_user(Role.ASB_LEAD, "community-safety"), queries.OverviewFilters(months=24)
     )
-    start = queries.start_of_day(over_time.rows[0].start)
+    start = start_of_london_day(over_time.rows[0].start)
     expected = int((incidents["occurred_from"] >= start.astimezone(UTC).replace(tzinfo=None)).sum())
     assert sum(over_time.total(signal) for signal in queries.Signal) == expected

@@ -13,8 +13,7 @@ from asb.extensions import db
 from asb.people import queries, services
 from asb.people.models import CasePerson, IncidentPerson, PersonMerge
 from asb.people.vocabulary import ExplanationMethod, PersonRole
-from tests.factories import UserFactory
-from tests.people.factories import PersonFactory, make_case, reported
+from tests.factories import PersonFactory, UserFactory, make_case, reported
 
 BORN = date(1980, 5, 1)
 

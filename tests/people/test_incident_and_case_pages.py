@@ -16,7 +16,7 @@ from asb.extensions import db
 from asb.people.services import link_person_to_incident
 from asb.people.vocabulary import PersonRole
 from config import BASE_DIR
-from tests.people.factories import PersonFactory, make_case, reported
+from tests.factories import PersonFactory, make_case, reported
 
 
 def _includes(template: str, partial: str) -> bool:

@@ -15,8 +15,7 @@ from asb.extensions import db
 from asb.people import services
 from asb.people.models import CasePerson, IncidentPerson, Person
 from asb.people.vocabulary import PersonRole
-from tests.factories import UserFactory
-from tests.people.factories import PersonFactory, make_case, reported
+from tests.factories import PersonFactory, UserFactory, make_case, reported
 
 BORN = date(1980, 5, 1)
 

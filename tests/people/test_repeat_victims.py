@@ -16,8 +16,7 @@ from asb.extensions import db
 from asb.people import victimisation
 from asb.people.services import link_person_to_incident
 from asb.people.vocabulary import PersonRole
-from tests.factories import UserFactory
-from tests.people.factories import PersonFactory, make_case, reported
+from tests.factories import PersonFactory, UserFactory, make_case, reported
 
 ADDRESS = "Flat 3, 12 Crescent House, EC1Y 0SL"
 

@@ -1,4 +1,4 @@
-"""Form data and page reading shared by the incident tests."""
+"""Reading pages as users see them, and the forms tests fill in across features."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import html
 import re
 from datetime import date
 
-from asb.auth.models import Agency
-from asb.incidents.models import Incident
-from asb.presentation import LONDON
+from asb.calendar import LONDON
+from asb.models import Agency, Incident
 
 REFERENCE = re.compile(r">(ASB-\d{4}-\d{5})</a>")
+_CASE_REFERENCE = re.compile(r">(ASB-C-\d{4}-\d{5})</a>")
+_VERSION = re.compile(r'name="version" value="(\d+)"')
 _TAG = re.compile(r"<[^>]+>")
 _SUMMARY = re.compile(r'class="govuk-error-summary".*?</ul>', re.S)
 _SUMMARY_LINK = re.compile(r'<a href="(#[^"]+)">(.*?)</a>', re.S)
@@ -124,3 +125,15 @@ def error_summary(response) -> list[tuple[str, str]]:
         (href, html.unescape(" ".join(text.split())))
         for href, text in _SUMMARY_LINK.findall(found.group(0))
     ]
+
+
+def case_references(response) -> list[str]:
+    """Case references in the order the page lists them."""
+    return _CASE_REFERENCE.findall(response.get_data(as_text=True))
+
+
+def form_version(response) -> int:
+    """The case version a form carries, as an officer's browser would send it back."""
+    found = _VERSION.search(response.get_data(as_text=True))
+    assert found, "the form carries no case version"
+    return int(found.group(1))

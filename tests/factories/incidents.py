@@ -1,17 +1,12 @@
-"""Factories for every model; they flush into the test's rolled-back transaction."""
+"""Incidents and local ASB types."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import factory
-from sqlalchemy import select
 
-from asb.auth.models import Agency, Role, User
-from asb.auth.passwords import hash_password
-from asb.extensions import db
 from asb.geo.services import geography
-from asb.incidents.models import Incident, LocalAsbType
 from asb.incidents.services import next_reference
 from asb.incidents.vocabulary import (
     Category,
@@ -21,44 +16,8 @@ from asb.incidents.vocabulary import (
     ReportingChannel,
     ReportKind,
 )
-
-TEST_PASSWORD = "correct horse battery staple"
-_TEST_PASSWORD_HASH = hash_password(TEST_PASSWORD)
-
-# A point in Cheap ward, in the middle of the City.
-CITY_POINT = (51.5155, -0.0922)
-
-
-def agency(code: str) -> Agency:
-    """One of the standard agencies the migrations create."""
-    return db.session.scalar(select(Agency).where(Agency.code == code))
-
-
-class BaseFactory(factory.alchemy.SQLAlchemyModelFactory):
-    class Meta:
-        abstract = True
-        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
-        sqlalchemy_session_persistence = "flush"
-
-
-class AgencyFactory(BaseFactory):
-    class Meta:
-        model = Agency
-
-    code = factory.Sequence(lambda n: f"agency-{n}")
-    name = factory.Sequence(lambda n: f"Agency {n}")
-    is_external = False
-
-
-class UserFactory(BaseFactory):
-    class Meta:
-        model = User
-
-    email = factory.Sequence(lambda n: f"user{n}@example.test")
-    name = factory.Sequence(lambda n: f"Test User {n}")
-    agency = factory.LazyFunction(lambda: agency("housing"))
-    role = Role.OFFICER
-    password_hash = _TEST_PASSWORD_HASH
+from asb.models import Incident, LocalAsbType
+from tests.factories.base import CITY_POINT, BaseFactory, agency
 
 
 class LocalAsbTypeFactory(BaseFactory):
@@ -101,3 +60,12 @@ class IncidentFactory(BaseFactory):
         incident.easting = location.easting
         incident.northing = location.northing
         incident.grid_cell = location.grid_cell
+
+
+def reported(agency_code: str, days: float, **fields) -> Incident:
+    """An incident recorded by the agency, that happened some days ago."""
+    return IncidentFactory(
+        recording_agency=agency(agency_code),
+        occurred_from=datetime.now(UTC) - timedelta(days=days),
+        **fields,
+    )
