@@ -10,9 +10,8 @@ from asb.database import INTEGER_MAX
 from asb.extensions import db
 from asb.forms import whole_number
 from asb.incidents.models import Incident
-from tests.factories import IncidentFactory, agency
-from tests.incidents.helpers import error_summary, incident_form
-from tests.people.factories import PersonFactory
+from tests.factories import IncidentFactory, PersonFactory, agency
+from tests.helpers import error_summary, incident_form
 
 TOO_BIG = "99999999999999999999"  # past a 64-bit integer, and so past SQLite's too
 
@@ -142,3 +141,20 @@ def test_query_parameters_with_control_characters_are_ignored(client, login_as, 
 
     assert response.status_code == 200
     assert incident.reference in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["_scheme", "_anchor", "_method", "endpoint"])
+def test_a_query_parameter_named_like_an_argument_of_url_for_is_kept_as_a_parameter(
+    client, login_as, name
+):
+    login_as(Role.OFFICER, "housing")
+    IncidentFactory()
+    db.session.commit()
+
+    listed = client.get(f"/incidents?{name}=x")
+    refused_export = client.get(f"/incidents/export.csv?{name}=x&date_from=1")
+
+    assert listed.status_code == 200
+    assert f"{name}=x&amp;sort=" in listed.get_data(as_text=True)  # the sortable headings
+    assert refused_export.status_code == 302
+    assert refused_export.location == f"/incidents?{name}=x&date_from=1"

@@ -39,12 +39,18 @@ from asb.database import INTEGER_MAX
 from asb.demo.cases import load_demo_cases
 from asb.demo.seed import DEMO_USERS, load_partnership_incidents
 from asb.extensions import db
-from asb.incidents.models import LocalAsbType
-from asb.notifications.models import EmailStatus, OutboxEmail
-from asb.people.models import CasePerson, IncidentPerson, Person
+from asb.notifications.models import EmailStatus
+from asb.people.models import IncidentPerson, Person
 from asb.people.vocabulary import PersonRole
 from tests.conftest import sign_in_session
-from tests.factories import UserFactory
+from tests.factories import (
+    CasePersonFactory,
+    IncidentPersonFactory,
+    LocalAsbTypeFactory,
+    OutboxEmailFactory,
+    PersonFactory,
+    UserFactory,
+)
 
 # Who crawls: an anonymous visitor, then a demo user of each main role.
 CRAWLERS = (
@@ -67,6 +73,8 @@ EVERY_FIELD_AT_ONCE = [
     "9" * 5000,  # more digits than int() reads
     "x" * 10_000,  # longer than any column
 ]
+# Query parameters named like url_for's own arguments, or like the page's view arguments.
+HOSTILE_NAMES = ["endpoint", "_scheme", "_external", "_anchor", "_method", "case_id", "values"]
 
 HOSTILE_TEXT = [
     "",
@@ -414,29 +422,22 @@ def add_what_the_demo_lacks(app: Flask) -> None:
             for name, value in steps.items():
                 setattr(application, name, value)
     # A victim reporting again (the Case Review prompt), and a duplicate of them to merge.
-    victim, duplicate = (
-        Person(name="Sam Caller", name_key="sam caller", date_of_birth=date(1980, 5, 1))
-        for _ in range(2)
+    victim, duplicate = PersonFactory.create_batch(
+        2, name="Sam Caller", date_of_birth=date(1980, 5, 1)
     )
-    db.session.add_all([victim, duplicate])
-    db.session.flush()
     for incident in incidents[:2]:
-        db.session.add(
-            IncidentPerson(incident_id=incident.id, person_id=victim.id, role=PersonRole.VICTIM)
-        )
-    db.session.add(CasePerson(case_id=case.id, person_id=duplicate.id, role=PersonRole.VICTIM))
+        IncidentPersonFactory(incident_id=incident.id, person_id=victim.id, role=PersonRole.VICTIM)
+    CasePersonFactory(case_id=case.id, person_id=duplicate.id, role=PersonRole.VICTIM)
     # Someone to reactivate, a local type to reinstate, an email to try again.
-    db.session.add(LocalAsbType(name="Retired local type", is_active=False))
+    LocalAsbTypeFactory(name="Retired local type", is_active=False)
     UserFactory(is_active_account=False)
-    db.session.add(
-        OutboxEmail(
-            recipient="someone@example.com",
-            subject="A case was assigned to you",
-            body="",
-            status=EmailStatus.FAILED,
-            attempts=5,
-            error="Connection refused",
-        )
+    OutboxEmailFactory(
+        recipient="someone@example.com",
+        subject="A case was assigned to you",
+        body="",
+        status=EmailStatus.FAILED,
+        attempts=5,
+        error="Connection refused",
     )
     db.session.commit()
     client = signed_in(app, "asb.lead@demo.asb.local")
@@ -542,6 +543,8 @@ def fuzz_form(app: Flask, email: str | None, form: Form, ids: set[int]) -> list[
                     fresh["values"] = MultiDict(again.values)
                     break
 
+    if form.method == "get":
+        send({name: ["x"] for name in HOSTILE_NAMES})
     for value in EVERY_FIELD_AT_ONCE:
         send(
             {
