@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
@@ -42,8 +43,18 @@ def url_with_args(_endpoint: str | None = None, **changes) -> str:
         else:
             args[key] = [str(value)]
     if _endpoint:
-        return url_for(_endpoint, **args)
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+        return with_query(url_for(_endpoint), args)
+    return with_query(url_for(request.endpoint, **(request.view_args or {})), args)
+
+
+def with_query(url: str, args: dict[str, list[str]]) -> str:
+    """The address with the query parameters given.
+
+    They are never url_for's arguments: a parameter named like one (_scheme, endpoint, a
+    view argument) would make it fail.
+    """
+    query = urlencode(args, doseq=True)
+    return f"{url}?{query}" if query else url
 
 
 def vulnerability_labels(values: list[str] | None) -> str:

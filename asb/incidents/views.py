@@ -36,6 +36,7 @@ from asb.incidents.presenters import history_entries
 from asb.incidents.vocabulary import IncidentStatus
 from asb.people.queries import case_review_prompt, repeat_flag_for_incident
 from asb.policy import Permission, authorize, authorize_incident_view, can
+from asb.presentation import with_query
 from asb.submissions import record_result
 from asb.versioning import StaleEditError, commit_versioned
 
@@ -86,7 +87,9 @@ def export_incidents():
     form = _filter_form()
     if not form.validate():
         flash("Correct the filters before exporting.")
-        return redirect(url_for("incidents.list_incidents", **request.args))
+        return redirect(
+            with_query(url_for("incidents.list_incidents"), request.args.to_dict(flat=False))
+        )
     filters = form.as_filters()
     record_event("incidents.exported", actor=_user(), filters=request.args.to_dict())
     db.session.commit()
