@@ -42,6 +42,11 @@ def _env_number(name: str, default: Number) -> Number:
         return default
 
 
+def _env_path(name: str, default: str) -> str:
+    """A file named by the environment, or one packaged with asb (relative to this folder)."""
+    return os.environ.get(name) or str(BASE_DIR / default)
+
+
 def check_environment() -> None:
     if _problems:
         raise StartupError("; ".join(_problems))
@@ -120,12 +125,19 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "asb@cityoflondon.gov.uk")
 
     CASE_DEFAULT_REVIEW_DAYS = 28
-    # Partnership configuration files; unset means the packaged defaults in asb/cases/config/.
-    ASB_RISK_MATRIX = os.environ.get("ASB_RISK_MATRIX")
-    ASB_RESPONSE_TARGETS = os.environ.get("ASB_RESPONSE_TARGETS")
-    ASB_BANK_HOLIDAYS = os.environ.get("ASB_BANK_HOLIDAYS")
-    ASB_INTERVENTION_RULES = os.environ.get("ASB_INTERVENTION_RULES")
-    ASB_CASE_REVIEW_CONFIG = os.environ.get("ASB_CASE_REVIEW_CONFIG")
+    # The partnership's settings files (asb/settings.py reads each once, at start-up).
+    ASB_RISK_MATRIX = _env_path("ASB_RISK_MATRIX", "asb/cases/config/risk_matrix.json")
+    ASB_RESPONSE_TARGETS = _env_path(
+        "ASB_RESPONSE_TARGETS", "asb/cases/config/response_targets.json"
+    )
+    ASB_BANK_HOLIDAYS = _env_path("ASB_BANK_HOLIDAYS", "asb/cases/config/bank_holidays.json")
+    ASB_INTERVENTION_RULES = _env_path(
+        "ASB_INTERVENTION_RULES", "asb/interventions/config/interventions.json"
+    )
+    ASB_CASE_REVIEW_CONFIG = _env_path(
+        "ASB_CASE_REVIEW_CONFIG", "asb/case_reviews/config/case_review.json"
+    )
+    ASB_WARD_POPULATION = _env_path("ASB_WARD_POPULATION", "asb/maps/config/ward_population.json")
     DOCUMENT_MAX_BYTES = _env_number("ASB_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
     DOCUMENT_STORAGE_DIR = os.environ.get("ASB_DOCUMENT_STORAGE_DIR")  # unset: instance/documents
     MAX_CONTENT_LENGTH = DOCUMENT_MAX_BYTES + 1024 * 1024
@@ -133,7 +145,6 @@ class Config:
     REPEAT_VICTIM_WINDOW_DAYS = _env_number("ASB_REPEAT_VICTIM_WINDOW_DAYS", 182)
 
     MAP_POINTS_CAP = _env_number("ASB_MAP_POINTS_CAP", 2000)
-    ASB_WARD_POPULATION = os.environ.get("ASB_WARD_POPULATION")  # unset: asb/maps/config/
 
     INCIDENTS_PER_PAGE = 25
     # "Page x of N" needs a count; counting past this many rows costs more than the page.

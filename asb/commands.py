@@ -69,16 +69,15 @@ def seed_demo_command() -> None:
 @cli.command("notify-overdue")
 def notify_overdue_command() -> None:
     """Remind people of overdue reviews and actions (run daily; repeats are skipped)."""
-    from datetime import datetime
 
     from flask import current_app
 
+    from asb.calendar import today_in_london
     from asb.cases.services import notify_overdue_work
-    from asb.presentation import LONDON
 
     # Links in reminders point at the service's public address.
     with current_app.test_request_context(base_url=current_app.config["ASB_BASE_URL"]):
-        sent = notify_overdue_work(datetime.now(LONDON).date())
+        sent = notify_overdue_work(today_in_london())
         db.session.commit()
     click.echo(f"Sent {sent} reminder{'s' if sent != 1 else ''}.")
 

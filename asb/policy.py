@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
 from asb.audit.services import record_denial
-from asb.auth.models import Role, User
+from asb.auth.models import Agency, Role, User
 from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.cases.models import Case, CasePartner
 from asb.extensions import db
@@ -40,6 +40,8 @@ class Permission(StrEnum):
     ADD_CASE_NOTE = "add-case-note"
     WORK_CASE = "work-case"
     ASSIGN_CASE = "assign-case"
+    ASSIGN_CASE_TO = "assign-case-to"
+    OWN_CASE_ACTION = "own-case-action"
     PICK_UP_CASE = "pick-up-case"
     VIEW_REPEAT_VICTIMS = "view-repeat-victims"
     LOG_CASE_REVIEW = "log-case-review"
@@ -115,6 +117,23 @@ def _assign_case(user: User, case: Case) -> bool:
     if user.is_asb_lead:
         return _view_case(user, case)
     return user.role is Role.MANAGER and _holds_case(user, case)
+
+
+def _assign_case_to(user: User, target: tuple[Case, Agency]) -> bool:
+    """Managers assign within their agency, the ASB lead across the partnership's agencies."""
+    case, agency = target
+    if not (_assign_case(user, case) and agency.is_active and not agency.is_external):
+        return False
+    return user.is_asb_lead or agency.id == user.agency_id
+
+
+def _own_case_action(user: User, case: Case) -> bool:
+    """An action's owner: an officer or manager of an agency working the case, who sees it."""
+    return (
+        user.role in {Role.OFFICER, Role.MANAGER}
+        and user.agency_id in case.involved_agency_ids
+        and _view_case(user, case)
+    )
 
 
 def _pick_up_case(user: User, case: Case) -> bool:
@@ -249,6 +268,8 @@ _RECORD_RULES: dict[Permission, Callable[[User, object], bool]] = {
     Permission.ADD_CASE_NOTE: _view_case,
     Permission.WORK_CASE: _holds_case,
     Permission.ASSIGN_CASE: _assign_case,
+    Permission.ASSIGN_CASE_TO: _assign_case_to,
+    Permission.OWN_CASE_ACTION: _own_case_action,
     Permission.PICK_UP_CASE: _pick_up_case,
     Permission.VIEW_CASE_REVIEW: _view_case_review,
     Permission.VIEW_CASE_REVIEW_APPLICANT: _view_case_review_applicant,

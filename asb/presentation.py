@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from asb.calendar import LONDON, long_date
 from asb.database import utcnow
 from asb.policy import Permission, can
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def london_datetime(value: datetime | None) -> str:
@@ -23,11 +21,7 @@ def london_datetime(value: datetime | None) -> str:
 
 
 def london_date(value: datetime | date | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(LONDON).date()
-    return f"{value.day} {value:%B %Y}"
+    return "" if value is None else long_date(value)
 
 
 def current_user_can(permission: str, record: object | None = None) -> bool:

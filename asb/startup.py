@@ -9,7 +9,6 @@ the database and turns any `StartupError` into one line on stderr and a non-zero
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from asb.extensions import db
+from asb.settings import SettingsError, read_json, settings_path
 from config import BASE_DIR, StartupError
 
 log = logging.getLogger(__name__)
@@ -67,32 +67,28 @@ def check_boundaries() -> None:
 
 
 def check_settings_files() -> None:
-    for setting, default, load in _settings_files():
-        _load(setting, Path(current_app.config.get(setting) or default), load)
+    for setting, load in _settings_files():
+        _load(setting, settings_path(setting), load)
 
 
-def _settings_files() -> tuple[tuple[str, Path, Callable[[], Any]], ...]:
-    from asb.case_reviews import deadlines
-    from asb.cases import assessments, risk, targets, working_days
-    from asb.interventions.rules import DEFAULT_RULES_PATH
-    from asb.interventions.services import intervention_rules
-    from asb.maps import queries as map_queries
+def _settings_files() -> tuple[tuple[str, Callable[[], Any]], ...]:
+    from asb.case_reviews.deadlines import case_review_settings
+    from asb.cases import assessments
+    from asb.cases.targets import response_targets
+    from asb.cases.working_days import bank_holidays
+    from asb.interventions.rules import intervention_rules
+    from asb.maps.queries import ward_population
 
-    def risk_matrices() -> list[risk.RiskMatrix]:
+    def risk_matrices() -> list[Any]:
         return [assessments.risk_matrix(subject) for subject in assessments.SUBJECTS]
 
-    def population() -> map_queries.Population:
-        path = current_app.config.get("ASB_WARD_POPULATION") or map_queries.DEFAULT_POPULATION_FILE
-        _check_population(str(path))
-        return map_queries.ward_population()
-
     return (
-        ("ASB_RISK_MATRIX", risk.DEFAULT_PATH, risk_matrices),
-        ("ASB_RESPONSE_TARGETS", targets.DEFAULT_PATH, assessments.response_targets),
-        ("ASB_BANK_HOLIDAYS", working_days.DEFAULT_PATH, assessments.bank_holidays),
-        ("ASB_INTERVENTION_RULES", DEFAULT_RULES_PATH, intervention_rules),
-        ("ASB_CASE_REVIEW_CONFIG", deadlines.DEFAULT_PATH, deadlines.load_settings),
-        ("ASB_WARD_POPULATION", map_queries.DEFAULT_POPULATION_FILE, population),
+        ("ASB_RISK_MATRIX", risk_matrices),
+        ("ASB_RESPONSE_TARGETS", response_targets),
+        ("ASB_BANK_HOLIDAYS", bank_holidays),
+        ("ASB_INTERVENTION_RULES", intervention_rules),
+        ("ASB_CASE_REVIEW_CONFIG", case_review_settings),
+        ("ASB_WARD_POPULATION", ward_population),
     )
 
 
@@ -120,11 +116,9 @@ def _describe(error: BaseException) -> str:
 
 def _read_json(setting: str, path: str) -> Any:
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise StartupError(f"{setting}: {_describe(error)}") from error
-    except ValueError as error:  # not JSON, or not UTF-8
-        raise StartupError(f"{setting}: {path} is not valid JSON: {error}") from error
+        return read_json(Path(path))
+    except SettingsError as error:
+        raise StartupError(f"{setting}: {error}") from error
 
 
 @cache
@@ -155,21 +149,6 @@ def _check_geojson(setting: str, path: str, properties: tuple[str, ...]) -> None
             if name == "code" and value in seen[name]:
                 raise StartupError(f'{setting}: {path}: feature {number} repeats code "{value}"')
             seen[name].add(value)
-
-
-def _check_population(path: str) -> None:
-    setting = "ASB_WARD_POPULATION"
-    data = _read_json(setting, path)
-    wards = data.get("wards") if isinstance(data, dict) else None
-    if not isinstance(wards, dict) or not wards:
-        raise StartupError(f'{setting}: {path} needs a "wards" object of ward codes')
-    for code, ward in wards.items():
-        for field in ("residents", "daytime_population"):
-            value = ward.get(field) if isinstance(ward, dict) else None
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise StartupError(
-                    f'{setting}: {path}: ward {code} needs "{field}" as a whole number of 0 or more'
-                )
 
 
 # The database --------------------------------------------------------------------------------

@@ -8,19 +8,16 @@ is taken to arrive on the next working day.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, has_app_context
-
+from asb.calendar import BankHolidayDataMissing, BankHolidays, add_working_days
 from asb.case_reviews.models import CaseReviewApplication
 from asb.case_reviews.threshold import months_words
-from asb.cases.working_days import BankHolidayDataMissing, BankHolidays, add_working_days
+from asb.settings import SettingsError, read_json, settings_loader, settings_path
 
-DEFAULT_PATH = Path(__file__).parent / "config" / "case_review.json"
 # Section 104(4): the threshold may be set lower than three qualifying complaints, never higher.
 MOST_COMPLAINTS_THE_LAW_ALLOWS = 3
 _THRESHOLD_KEYS = (
@@ -31,7 +28,7 @@ _THRESHOLD_KEYS = (
 _DEADLINE_KEYS = ("acknowledge", "threshold_decision", "meeting", "response")
 
 
-class CaseReviewConfigError(ValueError):
+class CaseReviewConfigError(SettingsError):
     pass
 
 
@@ -57,13 +54,9 @@ class CaseReviewSettings:
 
 
 def load_settings(path: Path | None = None) -> CaseReviewSettings:
-    """Read the procedure: from `path`, the ASB_CASE_REVIEW_CONFIG setting, or the default."""
-    if path is None:
-        path = _configured_path()
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise CaseReviewConfigError(f"{path} is not valid JSON: {error}") from error
+    """Read the procedure: from `path` or the ASB_CASE_REVIEW_CONFIG setting."""
+    path = path or settings_path("ASB_CASE_REVIEW_CONFIG")
+    data = read_json(path, CaseReviewConfigError)
     if not isinstance(data, dict):
         raise CaseReviewConfigError(f'{path} needs "threshold" and "deadlines"')
     problems: list[str] = []
@@ -86,10 +79,7 @@ def load_settings(path: Path | None = None) -> CaseReviewSettings:
     )
 
 
-def _configured_path() -> Path:
-    if has_app_context():
-        return Path(current_app.config.get("ASB_CASE_REVIEW_CONFIG") or DEFAULT_PATH)
-    return DEFAULT_PATH
+case_review_settings = settings_loader("ASB_CASE_REVIEW_CONFIG", load_settings)
 
 
 def _numbers(section: Any, name: str, keys: tuple[str, ...], problems: list[str]) -> dict:

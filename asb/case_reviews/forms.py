@@ -17,8 +17,8 @@ from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from asb.auth.models import Agency, User
+from asb.calendar import today_in_london
 from asb.case_reviews.models import CaseReviewComplaint
-from asb.case_reviews.queries import today
 from asb.case_reviews.threshold import applicant_problems
 from asb.case_reviews.vocabulary import ApplicationRoute
 from asb.cases.forms import ActionForm
@@ -36,7 +36,7 @@ FindIncident = Callable[[str], Incident | None]
 
 
 def _not_in_future(field) -> None:
-    if field.data and field.data > today():
+    if field.data and field.data > today_in_london():
         raise ValidationError(f"{field.label.text} must be today or in the past")
 
 
@@ -346,4 +346,4 @@ class AppealOutcomeForm(BaseForm):
 def default_date(form: BaseForm, day: date | None = None) -> None:
     """Fill an empty step date with today, as most steps are recorded the day they happen."""
     if form.on.data is None and not form.on.raw_data:
-        form.on.data = day or today()
+        form.on.data = day or today_in_london()

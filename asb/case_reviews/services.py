@@ -11,6 +11,7 @@ from flask import url_for
 
 from asb.audit.services import record_event
 from asb.auth.models import Agency, User
+from asb.calendar import london_day
 from asb.case_reviews.deadlines import CaseReviewSettings
 from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.case_reviews.queries import threshold_result
@@ -23,7 +24,6 @@ from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.incidents.services import next_reference
 from asb.notifications.services import notify
-from asb.presentation import LONDON
 
 REFERENCE_PREFIX = "ASB-CR"
 
@@ -62,8 +62,8 @@ class CitedComplaint:
     ) -> CitedComplaint:
         """Take the dates from the incident unless told: when it happened, when it was logged."""
         return cls(
-            behaviour_on=behaviour_on or incident.occurred_from.astimezone(LONDON).date(),
-            complained_on=complained_on or incident.created_at.astimezone(LONDON).date(),
+            behaviour_on=behaviour_on or london_day(incident.occurred_from),
+            complained_on=complained_on or london_day(incident.created_at),
             incident=incident,
             agency=incident.recording_agency,
             behaviour_key=behaviour_key,

@@ -10,9 +10,10 @@ Months are calendar months: one month after 31 January is the last day of Februa
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
+
+from asb.calendar import add_months
 
 COUNTED = "counted"
 MADE_BEFORE_BEHAVIOUR = "dated before the behaviour it is about"
@@ -20,14 +21,6 @@ MADE_AFTER_APPLICATION = "made after the application"
 
 # Words people type in place of a name when the applicant would rather not be known.
 _ANONYMOUS_NAMES = {"anonymous", "anon", "unknown", "not given", "withheld", "n/a", "none"}
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` calendar months on, or the month's last day if it is shorter."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def same_behaviour_reason(first: int | None) -> str:

@@ -7,60 +7,39 @@ change by deployment, not at run time.
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
-from pathlib import Path
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import func, select
 
 from asb.audit.services import record_event
 from asb.auth.models import Role, User
+from asb.calendar import today_in_london
 from asb.cases.models import Case, RiskAssessment, TimelineEntry
-from asb.cases.risk import RiskLevel, RiskMatrix, load_risk_matrix
+from asb.cases.risk import RiskConfigError, RiskLevel, RiskMatrix, risk_matrices
 from asb.cases.services import add_timeline
 from asb.cases.targets import (
-    ResponseTarget,
     first_contact_due,
-    load_response_targets,
     next_review_due,
     next_update_due,
+    response_targets,
 )
 from asb.cases.vocabulary import TimelineKind
-from asb.cases.working_days import BankHolidays, load_bank_holidays
+from asb.cases.working_days import bank_holidays
 from asb.database import utcnow
 from asb.extensions import db
 from asb.notifications.services import notify
 from asb.people.models import Person
-from asb.presentation import LONDON
+from asb.settings import settings_path
 
 SUBJECTS = {"victim": "Victim", "perpetrator": "Alleged perpetrator"}
 
 
-@cache
-def _matrix(path: str | None, subject: str) -> RiskMatrix:
-    return load_risk_matrix(Path(path) if path else None, subject)
-
-
-@cache
-def _targets(path: str | None) -> dict[RiskLevel, ResponseTarget]:
-    return load_response_targets(Path(path) if path else None)
-
-
-@cache
-def _holidays(path: str | None) -> BankHolidays:
-    return load_bank_holidays(Path(path) if path else None)
-
-
 def risk_matrix(subject: str) -> RiskMatrix:
-    return _matrix(current_app.config.get("ASB_RISK_MATRIX"), subject)
-
-
-def response_targets() -> dict[RiskLevel, ResponseTarget]:
-    return _targets(current_app.config.get("ASB_RESPONSE_TARGETS"))
-
-
-def bank_holidays() -> BankHolidays:
-    return _holidays(current_app.config.get("ASB_BANK_HOLIDAYS"))
+    matrices = risk_matrices()
+    if subject not in matrices:
+        path = settings_path("ASB_RISK_MATRIX")
+        raise RiskConfigError(f"{path} has no matrix for {subject!r}")
+    return matrices[subject]
 
 
 def review_due_for(level: RiskLevel, from_date: date) -> date:
@@ -110,7 +89,7 @@ def record_risk_assessment(
 def _apply_victim_risk(case: Case, level: RiskLevel, *, actor: User) -> None:
     previous = case.risk_level
     case.risk_level = level
-    today = datetime.now(LONDON).date()
+    today = today_in_london()
     if case.first_contact_at is None:
         case.first_contact_due = first_contact_due(
             case.opened_at, level, response_targets(), bank_holidays()

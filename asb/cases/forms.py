@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovRadioInput,
@@ -16,17 +14,13 @@ from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from asb.auth.models import Agency, User
+from asb.calendar import today_in_london
 from asb.cases.risk import RiskMatrix
 from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod
 from asb.forms import BaseForm, GovDateField, whole_number
 from asb.incidents.forms import ChoiceField, RadiosField
-from asb.presentation import LONDON
 from asb.submissions import SubmitOnce
 from asb.versioning import VersionField
-
-
-def _today() -> date:
-    return datetime.now(LONDON).date()
 
 
 class VersionedForm(BaseForm):
@@ -207,7 +201,7 @@ class ActionForm(SubmitOnce, BaseForm):
         return self._owners[self.owner.data]
 
     def validate_due_on(self, field):
-        if field.data and field.data < _today():
+        if field.data and field.data < today_in_london():
             raise ValidationError("Due date must be today or in the future")
 
 
@@ -226,7 +220,7 @@ class ReviewForm(SubmitOnce, BaseForm):
     submit = SubmitField("Record review", widget=GovSubmitInput())
 
     def validate_next_review_due(self, field):
-        if field.data and field.data <= _today():
+        if field.data and field.data <= today_in_london():
             raise ValidationError("Next review must be after today")
 
 

@@ -8,17 +8,13 @@ safety, thoughts of self-harm) lifts the level whatever the total.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, has_app_context
-
 from asb.enums import LabelledEnum
-
-DEFAULT_PATH = Path(__file__).parent / "config" / "risk_matrix.json"
+from asb.settings import SettingsError, read_json, settings_loader, settings_path
 
 
 class RiskLevel(LabelledEnum):
@@ -36,7 +32,7 @@ class RiskLevel(LabelledEnum):
         return list(RiskLevel).index(self)
 
 
-class RiskConfigError(ValueError):
+class RiskConfigError(SettingsError):
     pass
 
 
@@ -165,16 +161,18 @@ class RiskMatrix:
 
 
 def load_risk_matrix(path: Path | None = None, subject: str = "victim") -> RiskMatrix:
-    """Read the matrix for `subject`: from `path`, the ASB_RISK_MATRIX setting, or the default.
+    """Read the matrix for `subject`: from `path` or the ASB_RISK_MATRIX setting."""
+    path = path or settings_path("ASB_RISK_MATRIX")
+    matrices = load_risk_matrices(path)
+    if subject not in matrices:
+        known = ", ".join(sorted(matrices)) or "none"
+        raise RiskConfigError(f"{path} has no matrix for {subject!r} (it has: {known})")
+    return matrices[subject]
 
-    Every matrix in the file is checked, so a mistake in one is found before it is needed.
-    """
-    if path is None:
-        path = _configured_path()
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise RiskConfigError(f"{path} is not valid JSON: {error}") from error
+
+def load_risk_matrices(path: Path) -> dict[str, RiskMatrix]:
+    """Every matrix in the file, by subject; each is checked, so a mistake is found early."""
+    data = read_json(path, RiskConfigError)
     if not isinstance(data, dict) or not isinstance(data.get("matrices"), list):
         raise RiskConfigError(f'{path} needs a "matrices" list')
     matrices: dict[str, RiskMatrix] = {}
@@ -183,16 +181,10 @@ def load_risk_matrix(path: Path | None = None, subject: str = "victim") -> RiskM
         if matrix.subject in matrices:
             raise RiskConfigError(f"{path} has more than one matrix for {matrix.subject!r}")
         matrices[matrix.subject] = matrix
-    if subject not in matrices:
-        known = ", ".join(sorted(matrices)) or "none"
-        raise RiskConfigError(f"{path} has no matrix for {subject!r} (it has: {known})")
-    return matrices[subject]
+    return matrices
 
 
-def _configured_path() -> Path:
-    if has_app_context():
-        return Path(current_app.config.get("ASB_RISK_MATRIX") or DEFAULT_PATH)
-    return DEFAULT_PATH
+risk_matrices = settings_loader("ASB_RISK_MATRIX", load_risk_matrices)
 
 
 def _parse_matrix(data: Any, path: Path) -> RiskMatrix:

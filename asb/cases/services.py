@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app, url_for
@@ -10,6 +10,7 @@ from sqlalchemy import func
 
 from asb.audit.services import record_event
 from asb.auth.models import Agency, Role, User
+from asb.calendar import start_of_london_day
 from asb.cases.models import (
     Assignment,
     Case,
@@ -34,7 +35,6 @@ from asb.incidents.services import next_reference
 from asb.incidents.vocabulary import IncidentStatus
 from asb.notifications.services import notify
 from asb.policy import Permission, can
-from asb.presentation import LONDON
 from asb.versioning import StaleEditError, current_version
 
 CASE_PREFIX = "ASB-C"
@@ -51,8 +51,22 @@ class CaseWorkflowError(Exception):
         self.field = field
 
 
+class CaseClosedError(CaseWorkflowError):
+    """Work asked of a closed case; the views show the case with the message."""
+
+    def __init__(self, case: Case, doing: str) -> None:
+        super().__init__(f"Reopen the case before {doing}")
+        self.case_id = case.id
+
+
 class StaleCaseError(StaleEditError):
     """The case changed after the officer opened it."""
+
+
+def ensure_case_open(case: Case, doing: str) -> None:
+    """Refuse `doing` ("adding actions") to a closed case: it must be reopened, with a reason."""
+    if not case.status.is_open:
+        raise CaseClosedError(case, doing)
 
 
 def check_version(case: Case, expected_version: int | None) -> None:
@@ -186,12 +200,20 @@ def assign_case(
     queue for the first time does not.
     """
     check_version(case, expected_version)
+    ensure_case_open(case, "assigning it")
+    if not can(actor, Permission.ASSIGN_CASE_TO, (case, agency)):
+        raise CaseWorkflowError(f"You cannot assign this case to {agency.name}", field="agency")
+    _assign(case, agency=agency, officer=officer, actor=actor, reason=reason)
+
+
+def _assign(
+    case: Case, *, agency: Agency, officer: User | None, actor: User, reason: str | None
+) -> None:
     if officer is not None and officer.agency_id != agency.id:
         raise CaseWorkflowError(f"{officer.name} is not in {agency.name}", field="officer")
     if officer is not None and not (officer.is_active and officer.role.works_cases):
         raise CaseWorkflowError(f"{officer.name} cannot take cases", field="officer")
-    if not case.status.is_open:
-        raise CaseWorkflowError("Reopen the case before assigning it")
+    ensure_case_open(case, "assigning it")
     previous = current_assignment(case)
     if (
         previous
@@ -242,7 +264,9 @@ def pick_up_case(case: Case, *, officer: User) -> None:
     check_version(case, case.version)
     if case.case_officer_id is not None:
         raise CaseWorkflowError("Someone has already picked up this case")
-    assign_case(case, agency=officer.agency, officer=officer, actor=officer)
+    if not can(officer, Permission.PICK_UP_CASE, case):
+        raise CaseWorkflowError("You cannot pick up this case")
+    _assign(case, agency=officer.agency, officer=officer, actor=officer, reason=None)
 
 
 def change_case_status(
@@ -251,8 +275,7 @@ def change_case_status(
     check_version(case, expected_version)
     if target is CaseStatus.CLOSED:
         raise CaseWorkflowError("Close the case with an outcome and a closing summary")
-    if case.status is CaseStatus.CLOSED:
-        raise CaseWorkflowError("Reopen the case, with a reason, before changing its status")
+    ensure_case_open(case, "changing its status")
     if not case.status.can_move_to(target):
         raise CaseWorkflowError(
             f"A case cannot move from {case.status.label.lower()} to {target.label.lower()}"
@@ -341,8 +364,9 @@ def add_note(
 def add_action(
     case: Case, *, description: str, owner: User, due_on: date, actor: User
 ) -> CaseAction:
-    if not case.status.is_open:
-        raise CaseWorkflowError("Reopen the case before adding actions")
+    ensure_case_open(case, "adding actions")
+    if not can(owner, Permission.OWN_CASE_ACTION, case):
+        raise CaseWorkflowError(f"{owner.name} cannot own actions on this case", field="owner")
     action = CaseAction(
         case_id=case.id,
         description=description,
@@ -405,8 +429,7 @@ def victim_reassessment_due(case: Case) -> bool:
 
 
 def record_review(case: Case, *, note: str, next_review_due: date, actor: User) -> None:
-    if not case.status.is_open:
-        raise CaseWorkflowError("Reopen the case before reviewing it")
+    ensure_case_open(case, "reviewing it")
     if victim_reassessment_due(case):
         raise CaseWorkflowError(
             "Repeat the victim's risk assessment before recording the review", field="note"
@@ -442,7 +465,7 @@ def notify_overdue_work(today: date) -> int:
     from asb.notifications.models import Notification
 
     sent = 0
-    start_of_day = datetime.combine(today, time(0, 0), tzinfo=LONDON)  # today in London
+    start_of_day = start_of_london_day(today)  # today in London
 
     def already_told(user: User, message: str) -> bool:
         return (

@@ -13,32 +13,28 @@ days or calendar days. The conventions:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
-
-from asb.cases.risk import RiskLevel
-from asb.cases.working_days import (
+from asb.calendar import (
+    LONDON,
     BankHolidays,
     add_working_days,
     is_working_day,
     working_day_on_or_after,
     working_day_on_or_before,
 )
+from asb.cases.risk import RiskLevel
+from asb.settings import SettingsError, read_json, settings_loader, settings_path
 
-DEFAULT_PATH = Path(__file__).parent / "config" / "response_targets.json"
-LONDON = ZoneInfo("Europe/London")
 END_OF_WORKING_DAY = time(17)
 _MEASURES = ("first_contact", "complainant_update", "review")
 
 
-class TargetsConfigError(ValueError):
+class TargetsConfigError(SettingsError):
     pass
 
 
@@ -61,13 +57,9 @@ class ResponseTarget:
 
 
 def load_response_targets(path: Path | None = None) -> dict[RiskLevel, ResponseTarget]:
-    """Read the targets: from `path`, the ASB_RESPONSE_TARGETS setting, or the default."""
-    if path is None:
-        path = _configured_path()
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise TargetsConfigError(f"{path} is not valid JSON: {error}") from error
+    """Read the targets: from `path` or the ASB_RESPONSE_TARGETS setting."""
+    path = path or settings_path("ASB_RESPONSE_TARGETS")
+    data = read_json(path, TargetsConfigError)
     levels = data.get("levels") if isinstance(data, dict) else None
     expected = {level.value for level in RiskLevel}
     if not isinstance(levels, dict) or set(levels) != expected:
@@ -83,10 +75,7 @@ def load_response_targets(path: Path | None = None) -> dict[RiskLevel, ResponseT
     return targets
 
 
-def _configured_path() -> Path:
-    if has_app_context():
-        return Path(current_app.config.get("ASB_RESPONSE_TARGETS") or DEFAULT_PATH)
-    return DEFAULT_PATH
+response_targets = settings_loader("ASB_RESPONSE_TARGETS", load_response_targets)
 
 
 def _parse_target(data: Any, level: str, problems: list[str]) -> ResponseTarget:

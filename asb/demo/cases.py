@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from asb.auth.models import Agency, User
+from asb.calendar import today_in_london
 from asb.cases import assessments
 from asb.cases.models import Case
 from asb.cases.risk import RiskLevel, RiskMatrix
@@ -26,7 +27,6 @@ from asb.interventions.rules import InterventionKind
 from asb.interventions.services import InterventionDetails, record_intervention
 from asb.people.services import add_person_to_case
 from asb.people.vocabulary import PersonRole
-from asb.presentation import LONDON
 
 
 def answers_for(matrix: RiskMatrix, level: RiskLevel) -> dict[str, str]:
@@ -56,7 +56,7 @@ def _incidents_at(agency: Agency, *words: str) -> list[Incident]:
 
 def load_demo_cases(users: dict[str, User]) -> int:
     """Open three cases: one being worked, one waiting in a team queue and one closed."""
-    today = datetime.now(LONDON).date()
+    today = today_in_london()
     housing_officer = users["housing.officer@demo.asb.local"]
     housing_manager = users["housing.manager@demo.asb.local"]
     street_manager = users["street.manager@demo.asb.local"]

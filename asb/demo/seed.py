@@ -22,6 +22,7 @@ from sqlalchemy import select
 from asb.audit.services import record_event
 from asb.auth.models import Agency, Role, User
 from asb.auth.services import create_user, find_agency, find_user_by_email
+from asb.calendar import LONDON, today_in_london
 from asb.demo.cases import load_demo_cases
 from asb.demo.partnership_incidents import PARTNERSHIP_INCIDENTS, PartnershipIncident
 from asb.extensions import db
@@ -42,7 +43,6 @@ from asb.incidents.vocabulary import (
     ReportingChannel,
     ReportKind,
 )
-from asb.presentation import LONDON
 
 POLICE_UK_CSV = (
     Path(__file__).parent / "data" / "police_uk_city_of_london_asb_2017-01_to_2025-04.csv"
@@ -280,7 +280,7 @@ def load_partnership_incidents(officers: dict[str, User]) -> int:
     local_types = {
         local_type.name: local_type for local_type in db.session.scalars(select(LocalAsbType))
     }
-    today = datetime.now(LONDON).date()
+    today = today_in_london()
     # Oldest first, so that references run in the order the incidents happened.
     for item in sorted(PARTNERSHIP_INCIDENTS, key=lambda item: (-item.days_ago, item.at)):
         officer = officers[item.agency]

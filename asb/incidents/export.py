@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from asb.calendar import LONDON
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import Vulnerability
-from asb.presentation import LONDON
 
 EXPORT_HEADER = [
     "Reference",

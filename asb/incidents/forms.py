@@ -26,6 +26,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from asb.auth.models import Agency
+from asb.calendar import LONDON, now_in_london
 from asb.forms import (
     BaseForm,
     ChoiceMessages,
@@ -46,7 +47,6 @@ from asb.incidents.vocabulary import (
     ReportKind,
     Vulnerability,
 )
-from asb.presentation import LONDON
 from asb.submissions import SubmitOnce
 from asb.versioning import VersionField
 
@@ -448,7 +448,7 @@ class NewIncidentForm(SubmitOnce, IncidentForm):
 
 
 def _check_plausible(field, moment: datetime, name: str) -> None:
-    now = datetime.now(LONDON)
+    now = now_in_london()
     if moment > now + timedelta(minutes=5):
         field.errors.append(f"{name} must be today or in the past")
     elif moment.year < EARLIEST_YEAR:

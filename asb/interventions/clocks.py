@@ -10,15 +10,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
+from asb.calendar import LONDON, london_day, long_date
 from asb.interventions.rules import (
-    LONDON,
     InterventionKind,
     InterventionRules,
     NoRuleInForce,
     Period,
     PeriodLimits,
-    london_day,
-    long_date,
     require_aware,
 )
 

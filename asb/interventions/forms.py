@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -15,6 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import Field, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from asb.calendar import LONDON, today_in_london
 from asb.database import utcnow
 from asb.forms import BaseForm, GovDateField, TimeField, combine_local, whole_number
 from asb.incidents.forms import YES_NO, ChoiceField, RadiosField
@@ -29,15 +30,10 @@ from asb.interventions.services import (
     fixed_penalty_problem,
 )
 from asb.people.models import Person
-from asb.presentation import LONDON
 from asb.submissions import SubmitOnce
 
 OLDEST_AGE = 120
 LONGEST_MONTHS = 1200
-
-
-def _today() -> date:
-    return datetime.now(LONDON).date()
 
 
 def _whole_number(field: Field, message: str, *, low: int, high: int) -> int | None:
@@ -165,7 +161,7 @@ class InterventionForm(SubmitOnce, BaseForm):
             )
 
     def validate_issued_on(self, field):
-        if field.data and field.data > _today():
+        if field.data and field.data > today_in_london():
             raise ValidationError("Date of issue must be today or in the past")
 
     def validate_subject_age(self, field):
@@ -279,7 +275,7 @@ class BreachForm(SubmitOnce, BaseForm):
     def validate_occurred_on(self, field):
         if field.data is None:
             return
-        if field.data > _today():
+        if field.data > today_in_london():
             raise ValidationError("Date of the breach must be today or in the past")
         if field.data < self._intervention.issued_on:
             raise ValidationError("Date of the breach must be on or after the date of issue")

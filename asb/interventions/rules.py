@@ -34,20 +34,16 @@ months: six months from 31 August ends on the last day of February.
 
 from __future__ import annotations
 
-import calendar
-import json
 import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from asb.calendar import add_months, london_day, long_date
 from asb.enums import LabelledEnum
-
-DEFAULT_RULES_PATH = Path(__file__).parent / "config" / "interventions.json"
-LONDON = ZoneInfo("Europe/London")
+from asb.settings import SettingsError, read_json, settings_loader, settings_path
 
 
 class InterventionKind(LabelledEnum):
@@ -202,7 +198,7 @@ class InterventionRule:
         return self.periods.get(AgeBand.ANY)
 
 
-class InterventionConfigError(ValueError):
+class InterventionConfigError(SettingsError):
     """The interventions configuration cannot be read as rules."""
 
 
@@ -241,11 +237,8 @@ PERIOD_FIELDS = {"default", "min", "max", "max_extended", "review_after", "revie
 
 def load_intervention_rules(path: Path | None = None) -> InterventionRules:
     """Read and check the dated rules; a mistake in the file stops here, not mid-case."""
-    path = path or DEFAULT_RULES_PATH
-    try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise InterventionConfigError(f"Cannot read the rules in {path}: {error}") from error
+    path = path or settings_path("ASB_INTERVENTION_RULES")
+    document = read_json(path, InterventionConfigError)
     if not isinstance(document, dict) or not isinstance(document.get("rules"), list):
         raise InterventionConfigError(f'{path} must be an object with a "rules" list')
     rules = tuple(_parse_rule(raw, number) for number, raw in enumerate(document["rules"], 1))
@@ -331,29 +324,7 @@ def _bool(raw: dict[str, Any], name: str, *, default: bool = False) -> bool:
     return value
 
 
-# Calendar arithmetic ---------------------------------------------------------------------------
-
-
-def add_months(start: date, months: int) -> date:
-    """The same day `months` calendar months on, or the month's last day if it is shorter."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return start.replace(year=year, month=month, day=min(start.day, _days_in(year, month)))
-
-
-def _days_in(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
-
-
-def london_day(value: date | datetime) -> date:
-    if isinstance(value, datetime):
-        require_aware(value, "the datetime")
-        return value.astimezone(LONDON).date()
-    return value
-
-
-def long_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
+intervention_rules = settings_loader("ASB_INTERVENTION_RULES", load_intervention_rules)
 
 
 def require_aware(value: date | datetime | None, name: str) -> None:

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
-from pathlib import Path
-
-from flask import current_app
 
 from asb.audit.services import record_event
 from asb.auth.models import User
+from asb.calendar import london_day
 from asb.cases.models import Case
-from asb.cases.services import CaseWorkflowError, add_timeline
+from asb.cases.services import CaseWorkflowError, add_timeline, ensure_case_open
 from asb.cases.vocabulary import TimelineKind
 from asb.extensions import db
 from asb.interventions.clocks import Clocks, compute_clocks, validate_intervention
@@ -24,10 +21,8 @@ from asb.interventions.models import Intervention, InterventionBreach
 from asb.interventions.rules import (
     InterventionKind,
     InterventionRule,
-    InterventionRules,
     NoRuleInForce,
-    load_intervention_rules,
-    london_day,
+    intervention_rules,
 )
 from asb.people.models import Person
 
@@ -44,15 +39,6 @@ DURATION_KINDS = frozenset(
         InterventionKind.CLOSURE_ORDER,
     }
 )
-
-
-@cache
-def _rules(path: str | None) -> InterventionRules:
-    return load_intervention_rules(Path(path) if path else None)
-
-
-def intervention_rules() -> InterventionRules:
-    return _rules(current_app.config.get("ASB_INTERVENTION_RULES"))
 
 
 def rule_for(intervention: Intervention) -> InterventionRule | None:
@@ -129,8 +115,7 @@ def clocks_for(details: InterventionDetails) -> Clocks:
 def record_intervention(case: Case, details: InterventionDetails, *, actor: User) -> Intervention:
     """Check the intervention against the rules in force on its issue date, work out its
     clocks and put it on the case; raise InterventionNotAllowed if the rules refuse it."""
-    if not case.status.is_open:
-        raise CaseWorkflowError("Reopen the case before recording an intervention")
+    ensure_case_open(case, "recording an intervention")
     if problems := problems_with(case, details):
         raise InterventionNotAllowed(problems)
     rule = intervention_rules().rule_for(details.kind, details.issued_on)
@@ -226,8 +211,7 @@ def record_breach(
     actor: User,
 ) -> InterventionBreach:
     case = intervention.case
-    if not case.status.is_open:
-        raise CaseWorkflowError("Reopen the case before recording a breach")
+    ensure_case_open(case, "recording a breach")
     limit = intervention.fixed_penalty_max_gbp
     if fixed_penalty_gbp is not None and (limit is None or fixed_penalty_gbp > limit):
         raise CaseWorkflowError(fixed_penalty_problem(intervention))

@@ -11,10 +11,8 @@ and ``recent_points``. Each result is cached (asb.maps.cache) until an incident 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 
 from flask import current_app
@@ -31,8 +29,8 @@ from asb.incidents.vocabulary import (
 from asb.maps import analysis
 from asb.maps.cache import cached
 from asb.maps.filters import MapFilters, incident_criteria
+from asb.settings import SettingsError, read_json, settings_loader
 
-DEFAULT_POPULATION_FILE = Path(__file__).parent / "config" / "ward_population.json"
 DEFAULT_POINTS_CAP = 2_000
 REPEAT_LOCATIONS_SHOWN = 10
 
@@ -238,22 +236,27 @@ class Population:
     daytime: dict[str, int]
 
 
-def ward_population() -> Population:
-    path = Path(current_app.config.get("ASB_WARD_POPULATION") or DEFAULT_POPULATION_FILE)
-    return _load_population(str(path), path.stat().st_mtime)
-
-
-@cache
-def _load_population(path: str, modified: float) -> Population:
-    with open(path, encoding="utf-8") as file:
-        data = json.load(file)
-    wards = data["wards"]
+def load_population(path: Path) -> Population:
+    data = read_json(path)
+    wards = data.get("wards") if isinstance(data, dict) else None
+    if not isinstance(wards, dict) or not wards:
+        raise SettingsError(f'{path} needs a "wards" object of ward codes')
+    for code, ward in wards.items():
+        for field in ("residents", "daytime_population"):
+            value = ward.get(field) if isinstance(ward, dict) else None
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise SettingsError(
+                    f'{path}: ward {code} needs "{field}" as a whole number of 0 or more'
+                )
     return Population(
         source=data.get("source", ""),
         confirmed=bool(data.get("confirmed", False)),
         residents={code: int(ward["residents"]) for code, ward in wards.items()},
         daytime={code: int(ward["daytime_population"]) for code, ward in wards.items()},
     )
+
+
+ward_population = settings_loader("ASB_WARD_POPULATION", load_population)
 
 
 def ward_data(user, filters: MapFilters) -> WardData:

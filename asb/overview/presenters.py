@@ -8,6 +8,7 @@ from datetime import date
 from markupsafe import Markup
 
 from asb.auth.models import User
+from asb.calendar import today_in_london
 from asb.geo.services import grid_cell_bounds
 from asb.maps.cache import cached
 from asb.overview import charts, queries, repeats
@@ -203,7 +204,7 @@ def overview(user: User, filters: OverviewFilters, as_of: date | None = None) ->
     """The page's figures. The three read from a year or more of incidents are kept in the
     map's result cache until an incident changes; today's work and the repeat victims (whose
     people records change apart from incidents) are counted afresh."""
-    as_of = as_of or queries.today()
+    as_of = as_of or today_in_london()
     key = (filters, as_of)
     over_time = cached(
         "overview-over-time", user, key, lambda: queries.incidents_over_time(user, filters, as_of)

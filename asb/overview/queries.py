@@ -9,21 +9,20 @@ counts by UTC hour and Python places each hour in its London period (see `utc_ho
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, case, func, literal_column, select
 
 from asb.auth.models import Agency, User
+from asb.calendar import LONDON, start_of_london_day, today_in_london
 from asb.cases.models import Case
 from asb.cases.vocabulary import CaseStatus
-from asb.database import utcnow
 from asb.extensions import db
 from asb.geo.services import geography
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import Category, IncidentSource, IncidentStatus, ReportKind
 from asb.policy import visible_cases, visible_incidents
-from asb.presentation import LONDON
 
 PERIOD_MONTHS = (3, 6, 12, 24)
 DEFAULT_MONTHS = 12
@@ -57,14 +56,6 @@ class OverviewFilters:
 
 
 # -- Periods -------------------------------------------------------------------------------
-
-
-def start_of_day(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=LONDON)
-
-
-def today() -> date:
-    return utcnow().astimezone(LONDON).date()
 
 
 def first_of_month(day: date, months_back: int = 0) -> date:
@@ -112,8 +103,8 @@ def period_of(hour: datetime | str, interval: Interval) -> date:
 def visible_in_window(user: User, filters: OverviewFilters, start: date, end: date) -> list:
     conditions = [
         visible_incidents(user),
-        Incident.occurred_from >= start_of_day(start),
-        Incident.occurred_from < start_of_day(end),
+        Incident.occurred_from >= start_of_london_day(start),
+        Incident.occurred_from < start_of_london_day(end),
     ]
     if filters.agency_id:
         conditions.append(Incident.recording_agency_id == filters.agency_id)
@@ -162,7 +153,7 @@ MOVING_AVERAGE_PERIODS = 3
 def incidents_over_time(
     user: User, filters: OverviewFilters, as_of: date | None = None
 ) -> IncidentsOverTime:
-    as_of = as_of or today()
+    as_of = as_of or today_in_london()
     starts = period_starts(filters.interval, filters.months, as_of)
     hour = utc_hour(Incident.occurred_from).label("hour")
     rows = db.session.execute(
@@ -236,7 +227,7 @@ def _sorted_rows(rows: dict[str, MixRow]) -> list[MixRow]:
 
 def incident_mix(user: User, filters: OverviewFilters, as_of: date | None = None) -> Mix:
     """One grouped pass over the window, rolled up three ways (one scan, not three)."""
-    as_of = as_of or today()
+    as_of = as_of or today_in_london()
     start = period_starts(filters.interval, filters.months, as_of)[0]
     rows = db.session.execute(
         select(
@@ -298,7 +289,7 @@ def _age_band(column, as_of: date) -> ColumnElement:
     """The index into AGE_BANDS of a timestamp's age in whole London days on `as_of`."""
     return case(
         *(
-            (column >= start_of_day(as_of - timedelta(days=band.up_to_days)), index)
+            (column >= start_of_london_day(as_of - timedelta(days=band.up_to_days)), index)
             for index, band in enumerate(AGE_BANDS)
             if band.up_to_days is not None
         ),
@@ -321,7 +312,7 @@ def open_work_by_age(
     Today's work, so the period filter does not apply; the agency filter does (the recording
     agency of incidents, the team a case is assigned to).
     """
-    as_of = as_of or today()
+    as_of = as_of or today_in_london()
     rows = [OpenWorkRow(band) for band in AGE_BANDS]
     incident_band = _age_band(Incident.created_at, as_of).label("band")
     query = (

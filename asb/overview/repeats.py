@@ -9,11 +9,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, select
 
 from asb.auth.models import User
+from asb.calendar import today_in_london
 from asb.extensions import db
 from asb.geo.places import place_key_sql
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import IncidentSource, ReportKind
-from asb.overview.queries import OverviewFilters, today, visible_in_window
+from asb.overview.queries import OverviewFilters, visible_in_window
 from asb.people.victimisation import Report, repeat_settings, repeat_victims
 from asb.policy import personal_details_visible, visible_incidents
 
@@ -52,7 +53,7 @@ def repeat_locations(
     """Places with the threshold or more partnership incidents in the window: the same 100 m
     grid cell and the same place (asb.geo.places). police.uk records are left out, because
     police.uk moves every point to a nearby street's anonymised "on or near" location."""
-    as_of = as_of or today()
+    as_of = as_of or today_in_london()
     threshold, _ = repeat_settings()
     start, end = repeat_window(as_of)
     key = place_key_sql(Incident.location_description).label("place_key")
@@ -114,7 +115,7 @@ def visible_repeat_victims(
     Counted across agencies, as repeat victimisation must be; with an agency filter, those
     with at least one incident recorded by that agency.
     """
-    as_of = as_of or today()
+    as_of = as_of or today_in_london()
     threshold, _ = repeat_settings()
     start, end = repeat_window(as_of)
     candidates = repeat_victims(as_of)

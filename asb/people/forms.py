@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSubmitInput,
@@ -13,11 +11,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from asb.calendar import today_in_london
 from asb.forms import BaseForm, GovDateField
 from asb.incidents.forms import PHONE_PATTERN, RadiosField
 from asb.people.models import Person
 from asb.people.vocabulary import ExplanationMethod, PersonRole
-from asb.presentation import LONDON, london_date
+from asb.presentation import london_date
 from asb.submissions import SubmitOnce
 
 NEW_PERSON = "new"
@@ -92,7 +91,7 @@ class PersonForm(SubmitOnce, BaseForm):
     submit = SubmitField("Add person", widget=GovSubmitInput())
 
     def validate_date_of_birth(self, field):
-        if field.data and field.data > datetime.now(LONDON).date():
+        if field.data and field.data > today_in_london():
             raise ValidationError("Date of birth must be in the past")
 
     def validate_phone(self, field):

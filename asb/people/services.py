@@ -14,7 +14,7 @@ from asb.audit.services import record_event
 from asb.auth.models import User
 from asb.case_reviews.models import CaseReviewExplanation
 from asb.cases.models import Case, CaseIncident, RiskAssessment
-from asb.cases.services import add_timeline
+from asb.cases.services import add_timeline, ensure_case_open
 from asb.cases.vocabulary import TimelineKind
 from asb.extensions import db
 from asb.incidents.models import Incident
@@ -125,8 +125,7 @@ def add_person_to_case(
     The timeline says only which role was added: partner agencies see the timeline but not
     people's names.
     """
-    if not case.status.is_open:
-        raise PeopleError("Reopen the case before adding people to it")
+    ensure_case_open(case, "adding people to it")
     details = {
         "date_of_birth": date_of_birth,
         "address": address,

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import ColumnElement, distinct, func, select, union_all
 
 from asb.auth.models import Agency
+from asb.calendar import start_of_london_day, today_in_london
 from asb.case_reviews.models import CaseReviewExplanation
 from asb.cases.models import Case
 from asb.database import utcnow
@@ -25,7 +26,6 @@ from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.people.models import IncidentPerson, Person
 from asb.people.vocabulary import ExplanationMethod, PersonRole
-from asb.presentation import LONDON
 
 VICTIM_ROLES = (PersonRole.VICTIM, PersonRole.REPORTER)
 DEFAULT_THRESHOLD = 3
@@ -189,13 +189,13 @@ class RepeatVictim:
 
 
 def _end_of_day(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LONDON)
+    return start_of_london_day(day + timedelta(days=1))
 
 
 def repeat_victims(as_of: date | None = None) -> list[RepeatVictim]:
     """People and addresses with `threshold` or more incidents in the window ending `as_of`."""
     threshold, days = repeat_settings()
-    end = _end_of_day(as_of or utcnow().astimezone(LONDON).date())
+    end = _end_of_day(as_of or today_in_london())
     start = end - timedelta(days=days)
 
     people = _victim_people(start, end)

@@ -8,7 +8,6 @@ import pytest
 
 from asb.case_reviews.threshold import (
     ComplaintInput,
-    add_months,
     applicant_problems,
     check_threshold,
 )
@@ -16,21 +15,6 @@ from asb.case_reviews.threshold import (
 
 def complaint(behaviour_on: date, complained_on: date, key: str) -> ComplaintInput:
     return ComplaintInput(behaviour_on=behaviour_on, complained_on=complained_on, behaviour_key=key)
-
-
-@pytest.mark.parametrize(
-    ("day", "months", "expected"),
-    [
-        (date(2026, 1, 15), 1, date(2026, 2, 15)),
-        (date(2026, 1, 31), 1, date(2026, 2, 28)),
-        (date(2028, 1, 31), 1, date(2028, 2, 29)),
-        (date(2026, 8, 31), 6, date(2027, 2, 28)),
-        (date(2026, 12, 3), 1, date(2027, 1, 3)),
-        (date(2026, 3, 31), 6, date(2026, 9, 30)),
-    ],
-)
-def test_months_are_calendar_months_ending_on_short_months_last_day(day, months, expected):
-    assert add_months(day, months) == expected
 
 
 def test_three_separate_behaviours_complained_of_in_time_meet_the_threshold():

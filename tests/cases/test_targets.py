@@ -7,6 +7,7 @@ import pytest
 from flask import Flask
 from freezegun import freeze_time
 
+from asb.calendar import BankHolidayDataMissing
 from asb.cases.risk import RiskLevel
 from asb.cases.targets import (
     LONDON,
@@ -21,7 +22,7 @@ from asb.cases.targets import (
     next_review_due,
     next_update_due,
 )
-from asb.cases.working_days import BankHolidayDataMissing, load_bank_holidays
+from asb.cases.working_days import load_bank_holidays
 
 HIGH, MEDIUM, STANDARD = RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.STANDARD
 

@@ -6,15 +6,15 @@ from datetime import date, timedelta
 import pytest
 from flask import Flask
 
-from asb.cases.working_days import (
+from asb.calendar import (
     BankHolidayDataMissing,
     BankHolidays,
     add_working_days,
     is_working_day,
-    load_bank_holidays,
     working_day_on_or_before,
     working_days_between,
 )
+from asb.cases.working_days import load_bank_holidays
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 
 from asb.auth.models import Role
+from asb.calendar import add_months, today_in_london
 from asb.cases.vocabulary import CaseStatus
 from asb.extensions import db
 from asb.interventions import services
-from asb.interventions.queries import today
-from asb.interventions.rules import InterventionKind, add_months
+from asb.interventions.rules import InterventionKind
 from tests.factories import UserFactory
 
 CPW = InterventionKind.COMMUNITY_PROTECTION_WARNING
@@ -36,7 +36,7 @@ def record(app, db_session):
 
 def notice_with_appeal_in(record, case, days: int):
     """A CPN whose 21-day appeal window ends `days` from today."""
-    issued = today() - timedelta(days=20 - days)
+    issued = today_in_london() - timedelta(days=20 - days)
     record(case, CPW, issued - timedelta(days=1))
     return record(case, CPN, issued)
 
@@ -57,7 +57,7 @@ def cases(open_case, record):
     notice_with_appeal_in(record, soon, 2)
     notice_with_appeal_in(record, theirs, 5)
     # A contract whose three-month review has passed, still in force: overdue.
-    record(ours, ABC, add_months(today(), -4))
+    record(ours, ABC, add_months(today_in_london(), -4))
     return ours, soon, theirs
 
 
