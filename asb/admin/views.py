@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
 from asb.admin import services as admin_services
@@ -13,6 +13,7 @@ from asb.admin.forms import (
     UserAccessForm,
 )
 from asb.auth import services as auth_services
+from asb.auth.current import signed_in_user
 from asb.auth.models import Agency, Role, User
 from asb.extensions import db
 from asb.forms import BaseForm
@@ -27,17 +28,6 @@ OWN_ACCESS = (
     "You cannot deactivate your own account. You cannot change your own role or agency "
     "either: another administrator can."
 )
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
-
-
-def _get_or_404(model, object_id: int):
-    found = db.session.get(model, object_id)
-    if found is None:
-        abort(404)
-    return found
 
 
 @blueprint.get("/users")
@@ -62,7 +52,7 @@ def new_user():
             agency=form.chosen_agency(),
             role=Role(form.role.data),
             password=form.temporary_password.data,
-            actor=_actor(),
+            actor=signed_in_user(),
             must_change_password=True,
         )
         url = record_result(url_for("admin.list_users"))
@@ -76,17 +66,17 @@ def new_user():
 @login_required
 def edit_user(user_id: int):
     authorize(Permission.MANAGE_USERS)
-    user = _get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     form = UserAccessForm(agencies=incident_queries.active_agencies())
     if request.method == "GET":
         form.agency.data = str(user.agency_id)
         form.role.data = user.role.value
-    if request.method == "POST" and not can(_actor(), Permission.CHANGE_USER_ACCESS, user):
+    if request.method == "POST" and not can(signed_in_user(), Permission.CHANGE_USER_ACCESS, user):
         flash(OWN_ACCESS, "error")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     if form.validate_on_submit():
         auth_services.update_user_access(
-            user, role=Role(form.role.data), agency=form.chosen_agency(), actor=_actor()
+            user, role=Role(form.role.data), agency=form.chosen_agency(), actor=signed_in_user()
         )
         db.session.commit()
         flash(f"{user.name}'s access has been updated.", "success")
@@ -98,10 +88,12 @@ def edit_user(user_id: int):
 @login_required
 def reset_password(user_id: int):
     authorize(Permission.MANAGE_USERS)
-    user = _get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     reset_form = ResetPasswordForm()
     if reset_form.validate_on_submit():
-        auth_services.reset_password(user, reset_form.temporary_password.data, actor=_actor())
+        auth_services.reset_password(
+            user, reset_form.temporary_password.data, actor=signed_in_user()
+        )
         db.session.commit()
         flash(f"{user.name}'s password has been reset and their sessions ended.", "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -118,7 +110,7 @@ def _user_page(user: User, form: UserAccessForm, reset_form: ResetPasswordForm) 
         user=user,
         reset_form=reset_form,
         action_form=BaseForm(),
-        may_change_access=can(_actor(), Permission.CHANGE_USER_ACCESS, user),
+        may_change_access=can(signed_in_user(), Permission.CHANGE_USER_ACCESS, user),
     )
 
 
@@ -136,13 +128,13 @@ def reactivate_user(user_id: int):
 
 def _set_active(user_id: int, active: bool):
     authorize(Permission.MANAGE_USERS)
-    user = _get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     if not BaseForm().validate_on_submit():
         abort(400)
-    if not can(_actor(), Permission.CHANGE_USER_ACCESS, user):
+    if not can(signed_in_user(), Permission.CHANGE_USER_ACCESS, user):
         flash(OWN_ACCESS, "error")
         return redirect(url_for("admin.edit_user", user_id=user.id))
-    auth_services.set_account_active(user, active, actor=_actor())
+    auth_services.set_account_active(user, active, actor=signed_in_user())
     db.session.commit()
     flash(
         f"{user.name} has been {'reactivated' if active else 'deactivated and signed out'}.",
@@ -161,7 +153,7 @@ def list_agencies():
             code=form.code.data,
             name=form.name.data,
             is_external=form.is_external.data == "yes",
-            actor=_actor(),
+            actor=signed_in_user(),
         )
         url = record_result(url_for("admin.list_agencies"))
         db.session.commit()
@@ -177,7 +169,7 @@ def list_local_types():
     authorize(Permission.MANAGE_REFERENCE_DATA)
     form = LocalTypeForm()
     if form.validate_on_submit():
-        local_type = admin_services.add_local_type(form.name.data, actor=_actor())
+        local_type = admin_services.add_local_type(form.name.data, actor=signed_in_user())
         url = record_result(url_for("admin.list_local_types"))
         db.session.commit()
         flash(f"Local type '{local_type.name}' added.", "success")
@@ -204,10 +196,10 @@ def reinstate_local_type(local_type_id: int):
 
 def _set_local_type_active(local_type_id: int, active: bool):
     authorize(Permission.MANAGE_REFERENCE_DATA)
-    local_type = _get_or_404(LocalAsbType, local_type_id)
+    local_type = db.get_or_404(LocalAsbType, local_type_id)
     if not BaseForm().validate_on_submit():
         abort(400)
-    admin_services.set_local_type_active(local_type, active, actor=_actor())
+    admin_services.set_local_type_active(local_type, active, actor=signed_in_user())
     db.session.commit()
     flash(
         f"'{local_type.name}' {'is available again' if active else 'can no longer be chosen'}.",

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from asb.auth import services
+from asb.auth.current import signed_in_user
 from asb.auth.forms import ChangePasswordForm, SignInForm
 from asb.auth.passwords import verify_password
 from asb.auth.sessions import end_session, start_session
@@ -67,7 +68,7 @@ def sign_in():
 @blueprint.post("/sign-out")
 @login_required
 def sign_out():
-    services.sign_out_everywhere(current_user._get_current_object())
+    services.sign_out_everywhere(signed_in_user())
     db.session.commit()
     end_session()
     flash("You have signed out.")
@@ -77,7 +78,7 @@ def sign_out():
 @blueprint.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    user = current_user._get_current_object()
+    user = signed_in_user()
     form = ChangePasswordForm(email=user.email, name=user.name)
     if form.validate_on_submit():
         if not verify_password(user.password_hash, form.current_password.data):

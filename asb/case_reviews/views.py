@@ -7,10 +7,11 @@ import io
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import func, select
 
-from asb.auth.models import Agency, User
+from asb.auth.current import signed_in_user
+from asb.auth.models import Agency
 from asb.case_reviews import queries, services
 from asb.case_reviews.deadlines import CaseReviewSettings, load_settings
 from asb.case_reviews.forms import (
@@ -63,10 +64,6 @@ FIGURES_HEADER = [
 EARLIEST_YEAR = 2014  # the 2014 Act created the ASB Case Review
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
-
 def _summaries(
     applications: list[CaseReviewApplication], settings: CaseReviewSettings | None = None
 ) -> list[queries.ApplicationSummary]:
@@ -88,7 +85,7 @@ def _find_incident(reference: str) -> Incident | None:
     incident = db.session.scalar(
         select(Incident).where(func.upper(Incident.reference) == reference.upper())
     )
-    if incident is None or not can(_user(), Permission.VIEW_INCIDENT, incident):
+    if incident is None or not can(signed_in_user(), Permission.VIEW_INCIDENT, incident):
         return None
     return incident
 
@@ -150,7 +147,7 @@ def _step_page(application: CaseReviewApplication, form: BaseForm, heading: str,
 @login_required
 def list_applications():
     authorize(Permission.LOG_CASE_REVIEW)
-    user = _user()
+    user = signed_in_user()
     summaries = _summaries(queries.applications_for(user))
     return render_template(
         "case_reviews/list.html",
@@ -197,7 +194,7 @@ def new_application():
                 route=ApplicationRoute(form.route.data),
                 received_on=form.received_on.data,
                 complaints=complaints,
-                actor=_user(),
+                actor=signed_in_user(),
                 case=case,
             )
         except services.CaseReviewError as error:
@@ -216,7 +213,7 @@ def new_application():
 @login_required
 def show_application(application_id: int):
     application = _load(application_id)
-    user = _user()
+    user = signed_in_user()
     settings = load_settings()
     (summary,) = _summaries([application], settings)
     threshold = queries.threshold_result(application, settings)
@@ -249,7 +246,7 @@ def add_complaint(application_id: int):
     application = _load(application_id)
     authorize(Permission.CHANGE_CASE_REVIEW_COMPLAINTS, application)
     rows = queries.complaint_rows(
-        _user(), application, queries.threshold_result(application, load_settings())
+        signed_in_user(), application, queries.threshold_result(application, load_settings())
     )
     form = ComplaintForm(
         agencies=incident_queries.active_agencies(),
@@ -277,7 +274,7 @@ def add_complaint(application_id: int):
                 description=form.description.data or None,
                 behaviour_key=key,
             )
-        services.add_complaint(application, cited, actor=_user())
+        services.add_complaint(application, cited, actor=signed_in_user())
 
     return _save_step(application, form, run, "Complaint added.", "reference") or _step_page(
         application, form, "Add a complaint the application cites"
@@ -292,12 +289,12 @@ def remove_complaint(application_id: int, complaint_id: int):
     complaint = db.session.get(CaseReviewComplaint, complaint_id)
     if complaint is None or complaint.application_id != application.id:
         abort(404)
-    if hides_existence(_user(), complaint):
+    if hides_existence(signed_in_user(), complaint):
         deny(Permission.VIEW_INCIDENT, complaint.incident, hide_existence=True)
     if not BaseForm().validate_on_submit():
         abort(400)
     try:
-        services.remove_complaint(complaint, actor=_user())
+        services.remove_complaint(complaint, actor=signed_in_user())
     except services.CaseReviewError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -317,7 +314,7 @@ def acknowledge(application_id: int):
     return _save_step(
         application,
         form,
-        lambda: services.acknowledge(application, on=form.on.data, actor=_user()),
+        lambda: services.acknowledge(application, on=form.on.data, actor=signed_in_user()),
         "Acknowledgement recorded.",
         "on",
     ) or _step_page(application, form, "Record the acknowledgement")
@@ -333,7 +330,7 @@ def appoint_spoc(application_id: int):
     return _save_step(
         application,
         form,
-        lambda: services.appoint_spoc(application, form.chosen_spoc(), actor=_user()),
+        lambda: services.appoint_spoc(application, form.chosen_spoc(), actor=signed_in_user()),
         "Single point of contact appointed.",
         "spoc",
     ) or _step_page(application, form, "Appoint the single point of contact")
@@ -358,7 +355,7 @@ def decide_threshold(application_id: int):
             decided_on=form.on.data,
             notes=form.notes.data,
             settings=settings,
-            actor=_user(),
+            actor=signed_in_user(),
         ),
         "Threshold decision recorded.",
         "notes",
@@ -369,7 +366,7 @@ def decide_threshold(application_id: int):
         template="case_reviews/threshold.html",
         settings=settings,
         threshold=counted,
-        complaints=queries.complaint_rows(_user(), application, counted),
+        complaints=queries.complaint_rows(signed_in_user(), application, counted),
     )
 
 
@@ -383,9 +380,9 @@ def link_case(application_id: int):
         case = db.session.scalar(
             select(Case).where(func.upper(Case.reference) == form.reference.data.upper())
         )
-        if case is None or not can(_user(), Permission.VIEW_CASE, case):
+        if case is None or not can(signed_in_user(), Permission.VIEW_CASE, case):
             raise services.CaseReviewError("No case you can see has this reference", "reference")
-        services.link_case(application, case, actor=_user())
+        services.link_case(application, case, actor=signed_in_user())
 
     return _save_step(
         application, form, run, "Application linked to the case.", "reference"
@@ -400,7 +397,7 @@ def open_case(application_id: int):
     form = OpenCaseForm(agencies=incident_queries.active_agencies(internal_only=True))
     if request.method == "GET":
         form.title.data = f"ASB Case Review {application.reference}"
-        form.lead_agency.data = str(_user().agency_id)
+        form.lead_agency.data = str(signed_in_user().agency_id)
         form.restricted.data = "no"
     return _save_step(
         application,
@@ -412,7 +409,7 @@ def open_case(application_id: int):
             lead_agency=form.chosen_agency(),
             restricted=form.restricted.data == "yes",
             restriction_reason=form.restriction_reason.data or None,
-            actor=_user(),
+            actor=signed_in_user(),
         ),
         "Case opened for the review.",
         "title",
@@ -437,7 +434,7 @@ def record_meeting(application_id: int):
             application,
             meeting_on=form.on.data,
             victim_view=form.victim_view.data,
-            actor=_user(),
+            actor=signed_in_user(),
         ),
         "Review meeting recorded.",
         "on",
@@ -456,7 +453,7 @@ def add_recommendation(application_id: int):
         for agency_id in sorted(application.case.involved_agency_ids)
         for member in team_members(db.session.get(Agency, agency_id))
     }
-    owners.setdefault(_user().id, _user())
+    owners.setdefault(signed_in_user().id, signed_in_user())
     form = RecommendationForm(owners=list(owners.values()))
     return _save_step(
         application,
@@ -466,7 +463,7 @@ def add_recommendation(application_id: int):
             description=form.description.data,
             owner=form.chosen_owner(),
             due_on=form.due_on.data,
-            actor=_user(),
+            actor=signed_in_user(),
         ),
         "Recommendation added as an action on the case.",
         "description",
@@ -488,7 +485,7 @@ def record_response(application_id: int):
     return _save_step(
         application,
         form,
-        lambda: services.record_response(application, sent_on=form.on.data, actor=_user()),
+        lambda: services.record_response(application, sent_on=form.on.data, actor=signed_in_user()),
         "Response to the applicant recorded.",
         "on",
     ) or _step_page(application, form, "Record the response to the applicant")
@@ -504,7 +501,9 @@ def record_appeal(application_id: int):
     return _save_step(
         application,
         form,
-        lambda: services.record_appeal(application, received_on=form.on.data, actor=_user()),
+        lambda: services.record_appeal(
+            application, received_on=form.on.data, actor=signed_in_user()
+        ),
         "Appeal recorded.",
         "on",
     ) or _step_page(application, form, "Record an appeal")
@@ -519,7 +518,7 @@ def record_appeal_outcome(application_id: int):
         application,
         form,
         lambda: services.record_appeal_outcome(
-            application, outcome=form.outcome.data, actor=_user()
+            application, outcome=form.outcome.data, actor=signed_in_user()
         ),
         "Outcome of the appeal recorded.",
         "outcome",

@@ -12,7 +12,7 @@ from asb.cases.models import Case, CaseAction, CaseIncident, TimelineEntry
 from asb.cases.vocabulary import ActionState, CaseStatus, TimelineKind
 from asb.extensions import db
 from asb.incidents.models import Incident
-from asb.policy import Permission, can, visible_cases
+from asb.policy import Permission, authorize, authorize_case_view, can, visible_cases
 from asb.presentation import LONDON
 
 DUE_SOON_DAYS = 7
@@ -221,3 +221,12 @@ def case_summary(user: User) -> CaseSummary:
         high_risk_open=count(open_cases(user).where(Case.risk_level == "high")) if lead else None,
         overdue_reviews=count(open_cases(user).where(Case.review_due < now)) if lead else None,
     )
+
+
+def load_case(case_id: int, *permissions: Permission) -> Case:
+    """The case, if the signed-in user may see it and has each of `permissions`; else 404/403."""
+    case = db.get_or_404(Case, case_id)
+    authorize_case_view(case)
+    for permission in permissions:
+        authorize(permission, case)
+    return case

@@ -3,9 +3,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import func, select
 
+from asb.auth.current import signed_in_user
 from asb.auth.models import Agency, User
 from asb.cases import assessments, queries, services
 from asb.cases.forms import (
@@ -30,29 +31,11 @@ from asb.forms import BaseForm, whole_number
 from asb.incidents import queries as incident_queries
 from asb.incidents.models import Incident
 from asb.people.queries import repeat_flag_for_case
-from asb.policy import Permission, authorize, authorize_case_view, authorize_incident_view, can
+from asb.policy import Permission, authorize, authorize_incident_view, can
 from asb.submissions import record_result
 from asb.versioning import StaleEditError, commit_versioned
 
 blueprint = Blueprint("cases", __name__, url_prefix="/cases")
-
-
-def _user() -> User:
-    return current_user._get_current_object()
-
-
-def get_case_or_404(case_id: int) -> Case:
-    found = db.session.get(Case, case_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _load_for_work(case_id: int, permission: Permission = Permission.WORK_CASE) -> Case:
-    case = get_case_or_404(case_id)
-    authorize_case_view(case)
-    authorize(permission, case)
-    return case
 
 
 def _stale_message(case: Case) -> str:
@@ -93,7 +76,7 @@ def _render_queue(template: str, shown: list[Case], filters: queries.CaseFilters
 def my_cases():
     authorize(Permission.OPEN_CASE)
     filters = _case_filters()
-    cases = queries.my_cases(_user(), filters)
+    cases = queries.my_cases(signed_in_user(), filters)
     return _render_queue("cases/my_cases.html", cases, filters, cases=cases)
 
 
@@ -102,7 +85,7 @@ def my_cases():
 def team_cases():
     authorize(Permission.VIEW_TEAM_QUEUE)
     filters = _case_filters()
-    queue = queries.team_queue(_user(), filters)
+    queue = queries.team_queue(signed_in_user(), filters)
     every = queue.unassigned + [c for cases in queue.by_officer.values() for c in cases]
     return _render_queue("cases/team.html", every, filters, queue=queue)
 
@@ -112,7 +95,7 @@ def team_cases():
 def all_cases():
     authorize(Permission.VIEW_ALL_CASES)
     filters = _case_filters()
-    cases = queries.all_open_cases(_user(), filters)
+    cases = queries.all_open_cases(signed_in_user(), filters)
     return _render_queue(
         "cases/all.html",
         cases,
@@ -126,7 +109,7 @@ def all_cases():
 @login_required
 def open_case():
     authorize(Permission.OPEN_CASE)
-    user = _user()
+    user = signed_in_user()
     form = OpenCaseForm(agencies=incident_queries.active_agencies(internal_only=True))
     if request.method == "GET":
         form.lead_agency.data = str(user.agency_id)
@@ -158,19 +141,18 @@ def open_case():
 @blueprint.get("/<int:case_id>")
 @login_required
 def show_case(case_id: int):
-    case = get_case_or_404(case_id)
-    authorize_case_view(case)
+    case = queries.load_case(case_id)
     kinds = [
         TimelineKind(kind)
         for kind in request.args.getlist("show")
         if kind in TimelineKind._value2member_map_
     ]
-    show_personal = can(_user(), Permission.VIEW_CASE_PERSONAL_DETAILS, case)
+    show_personal = can(signed_in_user(), Permission.VIEW_CASE_PERSONAL_DETAILS, case)
     return render_template(
         "cases/show.html",
         case=case,
-        timeline=queries.timeline(case, _user(), kinds or None),
-        linked_incidents=queries.linked_incidents(case, _user()),
+        timeline=queries.timeline(case, signed_in_user(), kinds or None),
+        linked_incidents=queries.linked_incidents(case, signed_in_user()),
         shown_kinds=kinds,
         actions=queries.actions_for(case),
         assignment=services.current_assignment(case),
@@ -189,8 +171,8 @@ def show_case(case_id: int):
 @blueprint.route("/<int:case_id>/assign", methods=["GET", "POST"])
 @login_required
 def assign_case(case_id: int):
-    case = _load_for_work(case_id, Permission.ASSIGN_CASE)
-    user = _user()
+    case = queries.load_case(case_id, Permission.ASSIGN_CASE)
+    user = signed_in_user()
     if user.is_asb_lead:
         agencies = incident_queries.active_agencies(internal_only=True)
     else:
@@ -242,11 +224,11 @@ def _workload(officers: list[User]) -> dict[int, int]:
 @blueprint.post("/<int:case_id>/pick-up")
 @login_required
 def pick_up_case(case_id: int):
-    case = _load_for_work(case_id, Permission.PICK_UP_CASE)
+    case = queries.load_case(case_id, Permission.PICK_UP_CASE)
     if not BaseForm().validate_on_submit():
         abort(400)
     try:
-        commit_versioned(lambda: services.pick_up_case(case, officer=_user()))
+        commit_versioned(lambda: services.pick_up_case(case, officer=signed_in_user()))
     except StaleEditError:
         flash(_stale_message(case), "error")
     except services.CaseWorkflowError as error:
@@ -274,7 +256,7 @@ def _apply_versioned_change(form, case: Case, change: Callable[[], None], done: 
 @blueprint.route("/<int:case_id>/status", methods=["GET", "POST"])
 @login_required
 def change_status(case_id: int):
-    case = _load_for_work(case_id)
+    case = queries.load_case(case_id, Permission.WORK_CASE)
     if not case.status.is_open:
         return redirect(url_for("cases.reopen_case", case_id=case.id))
     form = StatusForm(current=case.status)
@@ -287,7 +269,7 @@ def change_status(case_id: int):
             lambda: services.change_case_status(
                 case,
                 CaseStatus(form.status.data),
-                actor=_user(),
+                actor=signed_in_user(),
                 expected_version=form.expected_version(),
             ),
             lambda: f"Case {case.reference} is now {case.status.label.lower()}.",
@@ -300,7 +282,7 @@ def change_status(case_id: int):
 @blueprint.route("/<int:case_id>/close", methods=["GET", "POST"])
 @login_required
 def close_case(case_id: int):
-    case = _load_for_work(case_id)
+    case = queries.load_case(case_id, Permission.WORK_CASE)
     if not case.status.is_open:
         flash("This case is already closed.")
         return redirect(url_for("cases.show_case", case_id=case.id))
@@ -315,7 +297,7 @@ def close_case(case_id: int):
                 case,
                 outcome=CaseOutcome(form.outcome.data),
                 closing_summary=form.closing_summary.data,
-                actor=_user(),
+                actor=signed_in_user(),
                 expected_version=form.expected_version(),
             ),
             lambda: f"Case {case.reference} closed.",
@@ -328,7 +310,7 @@ def close_case(case_id: int):
 @blueprint.route("/<int:case_id>/reopen", methods=["GET", "POST"])
 @login_required
 def reopen_case(case_id: int):
-    case = _load_for_work(case_id)
+    case = queries.load_case(case_id, Permission.WORK_CASE)
     if case.status.is_open:
         return redirect(url_for("cases.show_case", case_id=case.id))
     form = ReopenForm()
@@ -341,7 +323,7 @@ def reopen_case(case_id: int):
             lambda: services.reopen_case(
                 case,
                 reason=form.reason.data,
-                actor=_user(),
+                actor=signed_in_user(),
                 expected_version=form.expected_version(),
             ),
             lambda: f"Case {case.reference} reopened.",
@@ -354,11 +336,11 @@ def reopen_case(case_id: int):
 @blueprint.route("/<int:case_id>/notes", methods=["GET", "POST"])
 @login_required
 def add_note(case_id: int):
-    case = _load_for_work(case_id, Permission.ADD_CASE_NOTE)
+    case = queries.load_case(case_id, Permission.ADD_CASE_NOTE)
     form = NoteForm()
     if form.validate_on_submit():
         method = ContactMethod(form.contact_method.data) if form.contact_method.data else None
-        services.add_note(case, form.text.data, actor=_user(), contact_method=method)
+        services.add_note(case, form.text.data, actor=signed_in_user(), contact_method=method)
         url = record_result(url_for("cases.show_case", case_id=case.id))
         db.session.commit()
         flash("Added to the timeline.", "success")
@@ -369,7 +351,7 @@ def add_note(case_id: int):
 @blueprint.route("/<int:case_id>/actions", methods=["GET", "POST"])
 @login_required
 def add_action(case_id: int):
-    case = _load_for_work(case_id)
+    case = queries.load_case(case_id, Permission.WORK_CASE)
     owners = [
         member
         for agency_id in sorted(case.involved_agency_ids)
@@ -383,7 +365,7 @@ def add_action(case_id: int):
                 description=form.description.data,
                 owner=form.chosen_owner(),
                 due_on=form.due_on.data,
-                actor=_user(),
+                actor=signed_in_user(),
             )
         except services.CaseWorkflowError as error:
             db.session.rollback()
@@ -399,14 +381,14 @@ def add_action(case_id: int):
 @blueprint.post("/<int:case_id>/actions/<int:action_id>/done")
 @login_required
 def complete_action(case_id: int, action_id: int):
-    case = _load_for_work(case_id)
+    case = queries.load_case(case_id, Permission.WORK_CASE)
     action = db.session.get(CaseAction, action_id)
     if action is None or action.case_id != case.id:
         abort(404)
     if not BaseForm().validate_on_submit():
         abort(400)
     try:
-        services.complete_action(action, actor=_user())
+        services.complete_action(action, actor=signed_in_user())
     except services.CaseWorkflowError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -419,7 +401,7 @@ def complete_action(case_id: int, action_id: int):
 @blueprint.route("/<int:case_id>/review", methods=["GET", "POST"])
 @login_required
 def review_case(case_id: int):
-    case = _load_for_work(case_id)
+    case = queries.load_case(case_id, Permission.WORK_CASE)
     form = ReviewForm()
     if request.method == "GET":
         form.next_review_due.data = assessments.review_due_for(
@@ -428,7 +410,10 @@ def review_case(case_id: int):
     if form.validate_on_submit():
         try:
             services.record_review(
-                case, note=form.note.data, next_review_due=form.next_review_due.data, actor=_user()
+                case,
+                note=form.note.data,
+                next_review_due=form.next_review_due.data,
+                actor=signed_in_user(),
             )
         except services.CaseWorkflowError as error:
             db.session.rollback()
@@ -449,17 +434,17 @@ def review_case(case_id: int):
 @blueprint.route("/<int:case_id>/incidents", methods=["GET", "POST"])
 @login_required
 def link_incident(case_id: int):
-    case = _load_for_work(case_id)
+    case = queries.load_case(case_id, Permission.WORK_CASE)
     form = LinkIncidentForm()
     if form.validate_on_submit():
         incident = db.session.scalar(
             select(Incident).where(func.upper(Incident.reference) == form.reference.data.upper())
         )
-        if incident is None or not can(_user(), Permission.VIEW_INCIDENT, incident):
+        if incident is None or not can(signed_in_user(), Permission.VIEW_INCIDENT, incident):
             form.reference.errors.append("No incident you can see has this reference")
         else:
             try:
-                services.link_incident(case, incident, actor=_user())
+                services.link_incident(case, incident, actor=signed_in_user())
             except services.CaseWorkflowError as error:
                 db.session.rollback()
                 form.reference.errors.append(str(error))
@@ -476,14 +461,14 @@ def link_incident(case_id: int):
 def assess_risk(case_id: int, subject: str):
     if subject not in assessments.SUBJECTS:
         abort(404)
-    case = _load_for_work(case_id)
+    case = queries.load_case(case_id, Permission.WORK_CASE)
     authorize(Permission.VIEW_CASE_PERSONAL_DETAILS, case)
     matrix = assessments.risk_matrix(subject)
     form = risk_assessment_form(matrix)
     if form.validate_on_submit():
         answers = {question.id: field.data for question, field in form.question_fields()}
         assessment = assessments.record_risk_assessment(
-            case, subject=subject, answers=answers, actor=_user()
+            case, subject=subject, answers=answers, actor=signed_in_user()
         )
         url = record_result(url_for("cases.show_case", case_id=case.id))
         db.session.commit()
@@ -505,7 +490,7 @@ def assess_risk(case_id: int, subject: str):
 @blueprint.route("/<int:case_id>/partners", methods=["GET", "POST"])
 @login_required
 def add_partner(case_id: int):
-    case = _load_for_work(case_id, Permission.ASSIGN_CASE)
+    case = queries.load_case(case_id, Permission.ASSIGN_CASE)
     candidates = [
         agency
         for agency in incident_queries.active_agencies(internal_only=True)
@@ -514,7 +499,7 @@ def add_partner(case_id: int):
     form = PartnerForm(agencies=candidates)
     if form.validate_on_submit():
         agency = form.chosen_agency()
-        services.add_partner(case, agency, actor=_user())
+        services.add_partner(case, agency, actor=signed_in_user())
         url = record_result(url_for("cases.show_case", case_id=case.id))
         db.session.commit()
         flash(f"{agency.name} can now see and contribute to case {case.reference}.", "success")

@@ -13,18 +13,18 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from asb.auth.models import User
+from asb.auth.current import signed_in_user
 from asb.cases.models import Case
-from asb.cases.views import get_case_or_404
+from asb.cases.queries import load_case
 from asb.documents import services, storage
 from asb.documents.forms import UploadForm
 from asb.documents.models import Document
 from asb.documents.uploads import FileType, size_in_words
 from asb.extensions import db
-from asb.policy import Permission, authorize, authorize_case_view, can
+from asb.policy import Permission, can
 from asb.submissions import record_result
 
 blueprint = Blueprint("documents", __name__)
@@ -35,20 +35,8 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DOWNLOAD_POLICY = "default-src 'none'; sandbox"
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
-
 def max_bytes() -> int:
     return int(current_app.config.get("DOCUMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
-def _load_case(case_id: int, *permissions: Permission) -> Case:
-    case = get_case_or_404(case_id)
-    authorize_case_view(case)
-    for permission in permissions:
-        authorize(permission, case)
-    return case
 
 
 @blueprint.app_template_global()
@@ -77,7 +65,7 @@ def file_size(size_bytes: int) -> str:
 @blueprint.route("/cases/<int:case_id>/documents/new", methods=["GET", "POST"])
 @login_required
 def upload_document(case_id: int):
-    case = _load_case(case_id, Permission.WORK_CASE)
+    case = load_case(case_id, Permission.WORK_CASE)
     form = UploadForm(max_bytes=max_bytes())
     if form.validate_on_submit():
         with storage.stored_until_rollback(form.content) as storage_name:
@@ -87,7 +75,7 @@ def upload_document(case_id: int):
                 storage_name=storage_name,
                 size_bytes=len(form.content),
                 description=form.description.data or None,
-                actor=_user(),
+                actor=signed_in_user(),
             )
             url = record_result(url_for("cases.show_case", case_id=case.id, _anchor="documents"))
             db.session.commit()
@@ -100,7 +88,7 @@ def upload_document(case_id: int):
 def upload_too_large(error: RequestEntityTooLarge):
     """The server would not read a body this big (MAX_CONTENT_LENGTH): say so on the form."""
     case = db.session.get(Case, (request.view_args or {}).get("case_id", 0))
-    user = _user()
+    user = signed_in_user()
     if (
         request.endpoint != "documents.upload_document"
         or case is None
@@ -118,7 +106,7 @@ def upload_too_large(error: RequestEntityTooLarge):
 @login_required
 def download_document(case_id: int, document_id: int):
     # Documents hold personal details: only those who may see them may download.
-    case = _load_case(case_id, Permission.VIEW_CASE_PERSONAL_DETAILS)
+    case = load_case(case_id, Permission.VIEW_CASE_PERSONAL_DETAILS)
     document = db.session.get(Document, document_id)
     if document is None or document.case_id != case.id:
         abort(404)
@@ -126,7 +114,7 @@ def download_document(case_id: int, document_id: int):
     if not path.is_file():
         log.error("Document %s of case %s is missing from storage", document.id, case.id)
         abort(404)
-    services.record_download(document, actor=_user())
+    services.record_download(document, actor=signed_in_user())
     db.session.commit()
     response = send_file(
         path,

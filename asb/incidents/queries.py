@@ -205,3 +205,7 @@ def home_summary(user: User) -> HomeSummary:
         )
     )
     return HomeSummary(awaiting or 0, recent or 0)
+
+
+def get_incident_or_404(incident_id: int) -> Incident:
+    return db.get_or_404(Incident, incident_id)

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -19,6 +18,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from asb.audit.services import record_event
+from asb.auth.current import signed_in_user
 from asb.auth.models import User
 from asb.cases import queries as case_queries
 from asb.extensions import db
@@ -31,7 +31,6 @@ from asb.incidents.forms import (
     NewIncidentForm,
     StatusForm,
 )
-from asb.incidents.models import Incident
 from asb.incidents.presenters import history_entries
 from asb.incidents.vocabulary import IncidentStatus
 from asb.people.queries import case_review_prompt, repeat_flag_for_incident
@@ -41,17 +40,6 @@ from asb.submissions import record_result
 from asb.versioning import StaleEditError, commit_versioned
 
 blueprint = Blueprint("incidents", __name__, url_prefix="/incidents")
-
-
-def get_incident_or_404(incident_id: int) -> Incident:
-    incident = db.session.get(Incident, incident_id)
-    if incident is None:
-        abort(404)
-    return incident
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _filter_form() -> IncidentFilterForm:
@@ -71,7 +59,7 @@ def list_incidents():
     page = None
     if form.validate():
         page = queries.page_of_incidents(
-            _user(),
+            signed_in_user(),
             form.as_filters(),
             page=form.page_number(),
             per_page=current_app.config["INCIDENTS_PER_PAGE"],
@@ -91,7 +79,7 @@ def export_incidents():
             with_query(url_for("incidents.list_incidents"), request.args.to_dict(flat=False))
         )
     filters = form.as_filters()
-    record_event("incidents.exported", actor=_user(), filters=request.args.to_dict())
+    record_event("incidents.exported", actor=signed_in_user(), filters=request.args.to_dict())
     db.session.commit()
     user_id = current_user.id
 
@@ -120,7 +108,7 @@ def export_incidents():
 @login_required
 def new_incident():
     authorize(Permission.RECORD_INCIDENT)
-    user = _user()
+    user = signed_in_user()
     form = NewIncidentForm(
         agencies=queries.active_agencies(internal_only=True),
         local_types=queries.local_types(),
@@ -139,9 +127,9 @@ def new_incident():
 @blueprint.get("/<int:incident_id>")
 @login_required
 def show_incident(incident_id: int):
-    incident = get_incident_or_404(incident_id)
+    incident = queries.get_incident_or_404(incident_id)
     authorize_incident_view(incident)
-    user = _user()
+    user = signed_in_user()
     show_personal = can(user, Permission.VIEW_PERSONAL_DETAILS, incident)
     if show_personal:
         record_event("incident.personal-details-viewed", actor=user, obj=incident)
@@ -160,7 +148,7 @@ def show_incident(incident_id: int):
 @blueprint.route("/<int:incident_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_incident(incident_id: int):
-    incident = get_incident_or_404(incident_id)
+    incident = queries.get_incident_or_404(incident_id)
     authorize_incident_view(incident)
     authorize(Permission.EDIT_INCIDENT, incident)
     local_types = queries.local_types()
@@ -178,7 +166,7 @@ def edit_incident(incident_id: int):
                 lambda: services.update_incident(
                     incident,
                     form.incident_fields(),
-                    actor=_user(),
+                    actor=signed_in_user(),
                     expected_version=form.version.number,
                 )
             )
@@ -199,7 +187,7 @@ def edit_incident(incident_id: int):
 @blueprint.route("/<int:incident_id>/status", methods=["GET", "POST"])
 @login_required
 def change_status(incident_id: int):
-    incident = get_incident_or_404(incident_id)
+    incident = queries.get_incident_or_404(incident_id)
     authorize_incident_view(incident)
     authorize(Permission.CHANGE_INCIDENT_STATUS, incident)
     form = StatusForm()
@@ -208,7 +196,10 @@ def change_status(incident_id: int):
         form.reason.data = incident.no_further_action_reason or ""
     if form.validate_on_submit():
         services.change_status(
-            incident, IncidentStatus(form.status.data), actor=_user(), reason=form.reason.data
+            incident,
+            IncidentStatus(form.status.data),
+            actor=signed_in_user(),
+            reason=form.reason.data,
         )
         db.session.commit()
         flash(f"Status of {incident.reference} updated.", "success")

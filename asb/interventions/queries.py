@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask import abort
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager
 
@@ -170,3 +171,10 @@ def people_on(case: Case) -> list[tuple[Person, str]]:
         people, key=lambda pid: (PersonRole.PERPETRATOR not in roles[pid], people[pid].name)
     )
     return [(people[pid], ", ".join(role.label for role in roles[pid])) for pid in order]
+
+
+def get_intervention_or_404(case: Case, intervention_id: int) -> Intervention:
+    intervention = db.session.get(Intervention, intervention_id)
+    if intervention is None or intervention.case_id != case.id:
+        abort(404)
+    return intervention

@@ -2,41 +2,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
 
-from asb.auth.models import User
+from asb.auth.current import signed_in_user
 from asb.cases.models import Case
+from asb.cases.queries import load_case
 from asb.cases.services import CaseWorkflowError
-from asb.cases.views import get_case_or_404
 from asb.extensions import db
 from asb.interventions import queries, services
 from asb.interventions.forms import BreachForm, InterventionForm
 from asb.interventions.models import Intervention
-from asb.policy import Permission, authorize, authorize_case_view, can
+from asb.policy import Permission, authorize, can
 from asb.presentation import london_date, london_datetime
 from asb.submissions import record_result
 
 blueprint = Blueprint("interventions", __name__)
-
-
-def _user() -> User:
-    return current_user._get_current_object()
-
-
-def _load_case(case_id: int, *permissions: Permission) -> Case:
-    case = get_case_or_404(case_id)
-    authorize_case_view(case)
-    for permission in permissions:
-        authorize(permission, case)
-    return case
-
-
-def _intervention_or_404(case: Case, intervention_id: int) -> Intervention:
-    intervention = db.session.get(Intervention, intervention_id)
-    if intervention is None or intervention.case_id != case.id:
-        abort(404)
-    return intervention
 
 
 @blueprint.app_template_global()
@@ -55,14 +36,16 @@ def due_text(value: date | datetime | None) -> str:
 @login_required
 def record_intervention(case_id: int):
     # The form names the people on the case, so it needs their personal details.
-    case = _load_case(case_id, Permission.WORK_CASE, Permission.VIEW_CASE_PERSONAL_DETAILS)
+    case = load_case(case_id, Permission.WORK_CASE, Permission.VIEW_CASE_PERSONAL_DETAILS)
     if not case.status.is_open:
         flash("Reopen the case before recording an intervention.")
         return redirect(url_for("cases.show_case", case_id=case.id))
     form = InterventionForm(people=queries.people_on(case))
     if form.validate_on_submit():
         try:
-            intervention = services.record_intervention(case, form.details(), actor=_user())
+            intervention = services.record_intervention(
+                case, form.details(), actor=signed_in_user()
+            )
         except services.InterventionNotAllowed as refused:
             db.session.rollback()
             form.add_rule_problems(refused.problems)
@@ -83,8 +66,8 @@ def record_intervention(case_id: int):
 @blueprint.get("/cases/<int:case_id>/interventions/<int:intervention_id>")
 @login_required
 def show_intervention(case_id: int, intervention_id: int):
-    case = _load_case(case_id)
-    intervention = _intervention_or_404(case, intervention_id)
+    case = load_case(case_id)
+    intervention = queries.get_intervention_or_404(case, intervention_id)
     return _render_intervention(case, intervention, BreachForm(intervention=intervention))
 
 
@@ -100,7 +83,7 @@ def _render_intervention(case: Case, intervention: Intervention, breach_form: Br
         warnings=services.current_warnings(intervention),
         next_due=queries.next_deadline(intervention, today),
         review_overdue=queries.review_overdue(intervention, case, today),
-        show_personal=can(_user(), Permission.VIEW_CASE_PERSONAL_DETAILS, case),
+        show_personal=can(signed_in_user(), Permission.VIEW_CASE_PERSONAL_DETAILS, case),
         form=breach_form,
         today=today,
     )
@@ -109,8 +92,8 @@ def _render_intervention(case: Case, intervention: Intervention, breach_form: Br
 @blueprint.post("/cases/<int:case_id>/interventions/<int:intervention_id>/breaches")
 @login_required
 def record_breach(case_id: int, intervention_id: int):
-    case = _load_case(case_id, Permission.WORK_CASE)
-    intervention = _intervention_or_404(case, intervention_id)
+    case = load_case(case_id, Permission.WORK_CASE)
+    intervention = queries.get_intervention_or_404(case, intervention_id)
     form = BreachForm(intervention=intervention)
     if form.validate_on_submit():
         try:
@@ -119,7 +102,7 @@ def record_breach(case_id: int, intervention_id: int):
                 occurred_on=form.occurred_on.data,
                 description=form.description.data,
                 fixed_penalty_gbp=form.amount(),
-                actor=_user(),
+                actor=signed_in_user(),
             )
         except CaseWorkflowError as error:
             db.session.rollback()
@@ -146,7 +129,7 @@ def list_deadlines():
     today = queries.today()
     return render_template(
         "interventions/deadlines.html",
-        items=queries.deadlines_for(_user(), today, within),
+        items=queries.deadlines_for(signed_in_user(), today, within),
         within=within,
         today=today,
     )

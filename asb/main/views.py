@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from asb import startup
+from asb.auth.current import signed_in_user
 from asb.cases import queries as case_queries
 from asb.incidents import queries as incident_queries
 from asb.policy import Permission, can
@@ -14,7 +15,7 @@ blueprint = Blueprint("main", __name__)
 @blueprint.get("/")
 @login_required
 def index():
-    user = current_user._get_current_object()
+    user = signed_in_user()
     if can(user, Permission.MANAGE_USERS) and not can(user, Permission.VIEW_INCIDENT_LOG):
         return redirect(url_for("admin.list_users"))
     summary = (

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from asb.auth.current import signed_in_user
 from asb.geo.services import geography
 from asb.incidents import queries as incident_queries
 from asb.maps import hotspots, queries
@@ -14,10 +15,6 @@ from asb.policy import Permission, authorize
 blueprint = Blueprint("maps", __name__)
 # The incident log's search box takes at most this many characters.
 PLACE_SEARCH_MAX = 100
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _urls(filters: MapFilters) -> MapUrls:
@@ -46,7 +43,7 @@ def hotspot_map():
     )
     if not form.validate():
         return render_template("maps/map.html", form=form, filters=None)
-    user = _user()
+    user = signed_in_user()
     filters = form.as_filters()
     urls = _urls(filters)
     data = hotspots.hotspot_data(user, filters)

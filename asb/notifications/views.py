@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from asb.auth.current import signed_in_user
 from asb.extensions import db
 from asb.forms import BaseForm
 from asb.notifications import services
@@ -16,7 +17,7 @@ blueprint = Blueprint("notifications", __name__)
 @blueprint.get("/notifications")
 @login_required
 def list_notifications():
-    user = current_user._get_current_object()
+    user = signed_in_user()
     return render_template(
         "notifications/list.html",
         notifications=services.notifications_for(user),
@@ -29,7 +30,7 @@ def list_notifications():
 def mark_read():
     if not BaseForm().validate_on_submit():
         abort(400)
-    services.mark_all_read(current_user._get_current_object())
+    services.mark_all_read(signed_in_user())
     db.session.commit()
     flash("All notifications marked as read.", "success")
     return redirect(url_for("notifications.list_notifications"))
@@ -61,7 +62,7 @@ def retry_email(email_id: int):
         abort(404)
     if not BaseForm().validate_on_submit():
         abort(400)
-    if services.retry_email(email, actor=current_user._get_current_object()):
+    if services.retry_email(email, actor=signed_in_user()):
         db.session.commit()
         flash(f"The email to {email.recipient} will be sent again.", "success")
     else:

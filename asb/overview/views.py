@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from asb.auth.current import signed_in_user
 from asb.incidents.queries import active_agencies
 from asb.overview import presenters
 from asb.overview.forms import OverviewFilterForm
@@ -15,7 +16,7 @@ blueprint = Blueprint("overview", __name__, url_prefix="/overview")
 @blueprint.get("")
 @login_required
 def show_overview():
-    user = current_user._get_current_object()
+    user = signed_in_user()
     authorize(Permission.VIEW_OVERVIEW)
     form = OverviewFilterForm(request.args, agencies=active_agencies())
     filters = form.as_filters() if form.validate() else OverviewFilters()

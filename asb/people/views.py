@@ -1,52 +1,36 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from asb.audit.services import record_event
-from asb.auth.models import User
+from asb.auth.current import signed_in_user
 from asb.cases.models import Case, CaseIncident
+from asb.cases.queries import load_case
 from asb.extensions import db
 from asb.forms import whole_number
 from asb.incidents.models import Incident
+from asb.incidents.queries import get_incident_or_404
 from asb.people import queries, services, victimisation
 from asb.people.forms import CHOOSE_MATCH, NEW_PERSON, ExplanationForm, MergeForm, PersonForm
 from asb.people.models import Person
 from asb.people.vocabulary import ExplanationMethod, PersonRole
-from asb.policy import (
-    Permission,
-    authorize,
-    authorize_case_view,
-    authorize_incident_view,
-    can,
-    deny,
-)
+from asb.policy import Permission, authorize, authorize_incident_view, can, deny
 from asb.submissions import record_result
 
 blueprint = Blueprint("people", __name__)
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
-
 @blueprint.app_template_global()
 def people_section(case: Case) -> queries.CasePeopleSection:
     """The case page's people section, as the signed-in user may see it."""
-    return queries.case_people_section(case, _user())
-
-
-def _get_or_404(model, record_id: int):
-    record = db.session.get(model, record_id)
-    if record is None:
-        abort(404)
-    return record
+    return queries.case_people_section(case, signed_in_user())
 
 
 def _load_person(person_id: int) -> Person:
     """Load a person the user may see in full: 404 if they see none of the person's records."""
-    person = _get_or_404(Person, person_id)
-    user = _user()
+    person = db.get_or_404(Person, person_id)
+    user = signed_in_user()
     if not can(user, Permission.VIEW_PERSON_DETAILS, person):
         deny(
             Permission.VIEW_PERSON_DETAILS,
@@ -59,11 +43,8 @@ def _load_person(person_id: int) -> Person:
 @blueprint.route("/cases/<int:case_id>/people/new", methods=["GET", "POST"])
 @login_required
 def add_person(case_id: int):
-    case = _get_or_404(Case, case_id)
-    authorize_case_view(case)
-    authorize(Permission.WORK_CASE, case)
-    authorize(Permission.VIEW_CASE_PERSONAL_DETAILS, case)
-    user = _user()
+    case = load_case(case_id, Permission.WORK_CASE, Permission.VIEW_CASE_PERSONAL_DETAILS)
+    user = signed_in_user()
     if not case.status.is_open:
         flash("Reopen the case before adding people to it.")
         return redirect(url_for("cases.show_case", case_id=case.id))
@@ -125,7 +106,7 @@ def _draft(case: Case, form: PersonForm) -> queries.PersonDraft | None:
         return None
     incident = db.session.get(Incident, number)
     linked = incident is not None and db.session.get(CaseIncident, (case.id, incident.id))
-    if not linked or not can(_user(), Permission.VIEW_PERSONAL_DETAILS, incident):
+    if not linked or not can(signed_in_user(), Permission.VIEW_PERSONAL_DETAILS, incident):
         return None
     draft = queries.draft_from_incident(incident, named_as)
     if draft is not None:
@@ -141,11 +122,11 @@ def _render_person_form(form: PersonForm, case: Case, draft):
 @blueprint.get("/people/<int:person_id>")
 @login_required
 def show_person(person_id: int):
-    person = _get_or_404(Person, person_id)
+    person = db.get_or_404(Person, person_id)
     if person.merged_into_id is not None:
         return redirect(url_for("people.show_person", person_id=services.current_record(person).id))
     person = _load_person(person_id)
-    user = _user()
+    user = signed_in_user()
     record_event("person.viewed", actor=user, obj=person)
     db.session.commit()
     duplicates = [
@@ -190,12 +171,12 @@ def merge_person(person_id: int):
     duplicate = _load_person(duplicate_id)
     if duplicate.merged_into_id is not None or duplicate.id == keep.id:
         abort(404)
-    if not can(_user(), Permission.MERGE_PEOPLE, (keep, duplicate)):
+    if not can(signed_in_user(), Permission.MERGE_PEOPLE, (keep, duplicate)):
         deny(Permission.MERGE_PEOPLE, duplicate)
     if request.method == "GET":
         form.duplicate_id.data = str(duplicate.id)
     if form.validate_on_submit():
-        services.merge_people(keep, duplicate, actor=_user())
+        services.merge_people(keep, duplicate, actor=signed_in_user())
         db.session.commit()
         flash(f"The two records of {keep.name} are now one.", "success")
         return redirect(url_for("people.show_person", person_id=keep.id))
@@ -227,7 +208,7 @@ def repeat_victims():
 @blueprint.route("/incidents/<int:incident_id>/case-review-explained", methods=["GET", "POST"])
 @login_required
 def record_case_review_explained(incident_id: int):
-    incident = _get_or_404(Incident, incident_id)
+    incident = get_incident_or_404(incident_id)
     authorize_incident_view(incident)
     authorize(Permission.VIEW_PERSONAL_DETAILS, incident)
     form = ExplanationForm()
@@ -235,7 +216,7 @@ def record_case_review_explained(incident_id: int):
         services.record_case_review_explained(
             incident,
             how=ExplanationMethod(form.how.data),
-            actor=_user(),
+            actor=signed_in_user(),
             person=victimisation.victim_person(incident),
         )
         url = record_result(url_for("incidents.show_incident", incident_id=incident.id))
