@@ -128,7 +128,10 @@ def _assign_case_to(user: User, target: tuple[Case, Agency]) -> bool:
 
 
 def _own_case_action(user: User, case: Case) -> bool:
-    """An action's owner: an officer or manager of an agency working the case, who sees it."""
+    """An action's owner: the ASB lead, or an officer or manager of an agency working the case
+    who sees it."""
+    if user.is_asb_lead:
+        return _view_case(user, case)
     return (
         user.role in {Role.OFFICER, Role.MANAGER}
         and user.agency_id in case.involved_agency_ids
