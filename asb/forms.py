@@ -7,7 +7,14 @@ from datetime import date, datetime, time
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
-from wtforms import DateField, PasswordField, StringField
+from wtforms import (
+    DateField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import ValidationError
 
 from asb.database import INTEGER_MAX
@@ -146,6 +153,22 @@ class ChoiceMessages:
         values = self.data if isinstance(self.data, list) else [self.data]
         if any(str(value) not in valid for value in values):
             raise ValidationError(f"Select {self.label.text.lower()} from the list")  # noqa: S608
+
+
+class ChoiceField(ChoiceMessages, SelectField):
+    pass
+
+
+class RadiosField(ChoiceMessages, RadioField):
+    pass
+
+
+class CheckboxesField(ChoiceMessages, SelectMultipleField):
+    pass
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+PHONE_PATTERN = re.compile(r"^[0-9+()\-\s]{6,25}$")
 
 
 def whole_number(text: str | None) -> int | None:

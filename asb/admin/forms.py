@@ -16,8 +16,7 @@ from asb.admin.services import find_local_type
 from asb.auth.forms import validate_new_password
 from asb.auth.models import Agency, Role
 from asb.auth.services import find_agency, find_agency_by_name, find_user_by_email
-from asb.forms import BaseForm
-from asb.incidents.forms import ChoiceField, RadiosField
+from asb.forms import BaseForm, ChoiceField, RadiosField
 from asb.submissions import SubmitOnce
 
 AGENCY_CODE = re.compile(r"^[a-z][a-z0-9-]{1,38}$")

@@ -22,13 +22,11 @@ from asb.case_reviews.models import CaseReviewComplaint
 from asb.case_reviews.threshold import applicant_problems
 from asb.case_reviews.vocabulary import ApplicationRoute
 from asb.cases.forms import ActionForm
-from asb.forms import BaseForm, GovDateField
-from asb.incidents.forms import ChoiceField, RadiosField
+from asb.forms import YES_NO, BaseForm, ChoiceField, GovDateField, RadiosField
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import ReportKind
 from asb.submissions import SubmitOnce
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
 _REFERENCE = re.compile(r"[A-Za-z0-9-]+")
 
 # Looks up an incident the signed-in user may see by its reference, or None.

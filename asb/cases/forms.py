@@ -17,8 +17,7 @@ from asb.auth.models import Agency, User
 from asb.calendar import today_in_london
 from asb.cases.risk import RiskMatrix
 from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod
-from asb.forms import BaseForm, GovDateField, whole_number
-from asb.incidents.forms import ChoiceField, RadiosField
+from asb.forms import BaseForm, ChoiceField, GovDateField, RadiosField, whole_number
 from asb.submissions import SubmitOnce
 from asb.versioning import VersionField
 

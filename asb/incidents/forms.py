@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,22 +14,19 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import (
-    HiddenField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-)
+from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from asb.auth.models import Agency
 from asb.calendar import LONDON, now_in_london
 from asb.forms import (
+    PHONE_PATTERN,
+    YES_NO,
     BaseForm,
-    ChoiceMessages,
+    CheckboxesField,
+    ChoiceField,
     GovDateField,
+    RadiosField,
     TimeField,
     combine_local,
     whole_number,
@@ -52,20 +48,6 @@ from asb.versioning import VersionField
 
 EARLIEST_YEAR = 1990
 DESCRIPTION_MAX = 5000
-YES_NO = [("yes", "Yes"), ("no", "No")]
-PHONE_PATTERN = re.compile(r"^[0-9+()\-\s]{6,25}$")
-
-
-class ChoiceField(ChoiceMessages, SelectField):
-    pass
-
-
-class RadiosField(ChoiceMessages, RadioField):
-    pass
-
-
-class CheckboxesField(ChoiceMessages, SelectMultipleField):
-    pass
 
 
 def _yes_no(label: str, missing: str, **kwargs) -> RadiosField:

@@ -17,8 +17,16 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from asb.calendar import LONDON, today_in_london
 from asb.database import utcnow
-from asb.forms import BaseForm, GovDateField, TimeField, combine_local, whole_number
-from asb.incidents.forms import YES_NO, ChoiceField, RadiosField
+from asb.forms import (
+    YES_NO,
+    BaseForm,
+    ChoiceField,
+    GovDateField,
+    RadiosField,
+    TimeField,
+    combine_local,
+    whole_number,
+)
 from asb.interventions.models import Intervention
 from asb.interventions.rules import InterventionKind
 from asb.interventions.services import (

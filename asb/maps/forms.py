@@ -7,8 +7,7 @@ from datetime import date
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
 from wtforms.validators import ValidationError
 
-from asb.forms import BaseForm, GovDateField, whole_number
-from asb.incidents.forms import ChoiceField, RadiosField
+from asb.forms import BaseForm, ChoiceField, GovDateField, RadiosField, whole_number
 from asb.incidents.vocabulary import Category, IncidentSource, IncidentStatus, Qualifier
 from asb.maps.filters import LONGEST_WINDOW_DAYS, PRESETS, MapFilters, preset_range
 

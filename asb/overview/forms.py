@@ -1,14 +1,9 @@
 from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
-from wtforms import SelectField
 
-from asb.forms import BaseForm, ChoiceMessages, whole_number
+from asb.forms import BaseForm, ChoiceField, whole_number
 from asb.overview.queries import DEFAULT_MONTHS, PERIOD_MONTHS, Interval, OverviewFilters
-
-
-class ChoiceField(ChoiceMessages, SelectField):
-    pass
 
 
 class OverviewFilterForm(BaseForm):

@@ -12,8 +12,7 @@ from wtforms import HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from asb.calendar import today_in_london
-from asb.forms import BaseForm, GovDateField
-from asb.incidents.forms import PHONE_PATTERN, RadiosField
+from asb.forms import PHONE_PATTERN, BaseForm, GovDateField, RadiosField
 from asb.people.models import Person
 from asb.people.vocabulary import ExplanationMethod, PersonRole
 from asb.presentation import london_date
