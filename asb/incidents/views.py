@@ -25,12 +25,8 @@ from asb.extensions import db
 from asb.geo.services import geography
 from asb.incidents import queries, services
 from asb.incidents.export import EXPORT_HEADER, export_row
-from asb.incidents.forms import (
-    EditIncidentForm,
-    IncidentFilterForm,
-    NewIncidentForm,
-    StatusForm,
-)
+from asb.incidents.filters import IncidentFilterForm
+from asb.incidents.forms import EditIncidentForm, NewIncidentForm, StatusForm
 from asb.incidents.presenters import history_entries
 from asb.incidents.vocabulary import IncidentStatus
 from asb.people.queries import case_review_prompt, repeat_flag_for_incident

@@ -13,14 +13,13 @@ from asb.cases.models import Case
 from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.people.models import CasePerson, IncidentPerson, Person
+from asb.people.prompts import Prompt, case_review_prompt
 from asb.people.services import normalise_address, normalise_name
 from asb.people.victimisation import (
     VICTIM_ROLES,
-    Prompt,
     RepeatFlag,
     RepeatVictim,
     Report,
-    case_review_prompt,
     is_repeat_victim_incident,
     prior_reports_within_window,
     repeat_flag_for_case,
@@ -32,7 +31,8 @@ from asb.people.victimisation import (
 from asb.people.vocabulary import PersonRole
 from asb.policy import Permission, can
 
-# The repeat-victim reads live in victimisation.py; other features import them from here.
+# The repeat-victim reads live in victimisation.py and prompts.py; other features import them
+# from here.
 __all__ = [
     "Prompt",
     "RepeatFlag",

@@ -11,7 +11,7 @@ from asb.extensions import db
 from asb.forms import whole_number
 from asb.incidents.models import Incident
 from asb.incidents.queries import get_incident_or_404
-from asb.people import queries, services, victimisation
+from asb.people import prompts, queries, services, victimisation
 from asb.people.forms import CHOOSE_MATCH, NEW_PERSON, ExplanationForm, MergeForm, PersonForm
 from asb.people.models import Person
 from asb.people.vocabulary import ExplanationMethod, PersonRole
@@ -217,7 +217,7 @@ def record_case_review_explained(incident_id: int):
             incident,
             how=ExplanationMethod(form.how.data),
             actor=signed_in_user(),
-            person=victimisation.victim_person(incident),
+            person=prompts.victim_person(incident),
         )
         url = record_result(url_for("incidents.show_incident", incident_id=incident.id))
         db.session.commit()
@@ -227,5 +227,5 @@ def record_case_review_explained(incident_id: int):
         "people/case_review_explained.html",
         form=form,
         incident=incident,
-        prompt=victimisation.case_review_prompt(incident),
+        prompt=prompts.case_review_prompt(incident),
     )

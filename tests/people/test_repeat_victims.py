@@ -13,7 +13,7 @@ from asb.auth.models import Role
 from asb.case_reviews.models import CaseReviewExplanation
 from asb.cases.services import link_incident
 from asb.extensions import db
-from asb.people import victimisation
+from asb.people import prompts, victimisation
 from asb.people.services import link_person_to_incident
 from asb.people.vocabulary import PersonRole
 from tests.factories import PersonFactory, UserFactory, make_case, reported
@@ -146,8 +146,8 @@ def test_the_prompt_appears_at_the_victims_second_report_within_six_months(db_se
 
     assert victimisation.prior_reports_within_window(first) == 0
     assert victimisation.prior_reports_within_window(second) == 1
-    assert victimisation.case_review_prompt(first) is None
-    prompt = victimisation.case_review_prompt(second)
+    assert prompts.case_review_prompt(first) is None
+    prompt = prompts.case_review_prompt(second)
     assert prompt.report_number == 2
     assert not prompt.explained
     assert prompt.text == (
@@ -162,7 +162,7 @@ def test_no_prompt_when_the_earlier_report_is_more_than_six_months_before(db_ses
     new = reported("barbican", 5)
     _victim_of(person, old, new)
 
-    assert victimisation.case_review_prompt(new) is None
+    assert prompts.case_review_prompt(new) is None
 
 
 def _incident_page_partials(client, incident):
@@ -171,7 +171,7 @@ def _incident_page_partials(client, incident):
         return render_template_string(
             '{% include "people/_repeat_flag.html" %}{% include "people/_incident_prompt.html" %}',
             incident=incident,
-            repeat=victimisation.case_review_prompt(incident),
+            repeat=prompts.case_review_prompt(incident),
             flag=victimisation.repeat_flag_for_incident(incident),
         )
 
