@@ -11,11 +11,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from asb.calendar import today_in_london
+from asb.calendar import long_date, today_in_london
 from asb.forms import PHONE_PATTERN, BaseForm, GovDateField, RadiosField
 from asb.people.models import Person
 from asb.people.vocabulary import ExplanationMethod, PersonRole
-from asb.presentation import london_date
 from asb.submissions import SubmitOnce
 
 NEW_PERSON = "new"
@@ -125,7 +124,7 @@ def describe_person(person: Person) -> str:
     """A person in one line, for telling records apart."""
     parts = [person.name]
     if person.date_of_birth:
-        parts.append(f"born {london_date(person.date_of_birth)}")
+        parts.append(f"born {long_date(person.date_of_birth)}")
     if person.address:
         parts.append(" ".join(person.address.split()))
     return ", ".join(parts)
