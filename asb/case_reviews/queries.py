@@ -22,7 +22,14 @@ from asb.cases.models import Case, CaseAction
 from asb.cases.working_days import BankHolidays
 from asb.enums import LabelledEnum
 from asb.extensions import db
-from asb.policy import Permission, can, hides_existence, visible_case_reviews
+from asb.policy import (
+    Permission,
+    authorize,
+    authorize_case_review_view,
+    can,
+    hides_existence,
+    visible_case_reviews,
+)
 from asb.presentation import LONDON
 
 
@@ -232,3 +239,12 @@ def figures(period: Period) -> Figures:
         ).where(app.received_on >= period.start, app.received_on <= period.end)
     ).one()
     return Figures(period, *(int(value) for value in row))
+
+
+def load_application(application_id: int, *permissions: Permission) -> CaseReviewApplication:
+    """The application, if the signed-in user may see it and has each of `permissions`."""
+    application = db.get_or_404(CaseReviewApplication, application_id)
+    authorize_case_review_view(application)
+    for permission in permissions:
+        authorize(permission, application)
+    return application

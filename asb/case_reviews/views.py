@@ -11,43 +11,19 @@ from flask_login import login_required
 from sqlalchemy import func, select
 
 from asb.auth.current import signed_in_user
-from asb.auth.models import Agency
 from asb.case_reviews import queries, services
 from asb.case_reviews.deadlines import CaseReviewSettings, load_settings
-from asb.case_reviews.forms import (
-    AcknowledgeForm,
-    AppealForm,
-    AppealOutcomeForm,
-    ApplicationForm,
-    ComplaintForm,
-    LinkCaseForm,
-    MeetingForm,
-    RecommendationForm,
-    ResponseForm,
-    SpocForm,
-    ThresholdForm,
-    default_date,
-)
+from asb.case_reviews.forms import ApplicationForm, ComplaintForm
 from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.case_reviews.vocabulary import ApplicationRoute
-from asb.cases.forms import OpenCaseForm
 from asb.cases.models import Case
-from asb.cases.services import team_members
 from asb.cases.working_days import load_bank_holidays
 from asb.extensions import db
 from asb.forms import BaseForm, whole_number
 from asb.incidents import queries as incident_queries
 from asb.incidents.export import safe_cell
 from asb.incidents.models import Incident
-from asb.policy import (
-    Permission,
-    authorize,
-    authorize_case_review_view,
-    authorize_case_view,
-    can,
-    deny,
-    hides_existence,
-)
+from asb.policy import Permission, authorize, authorize_case_view, can, deny, hides_existence
 from asb.submissions import record_result
 
 blueprint = Blueprint("case_reviews", __name__, url_prefix="/case-reviews")
@@ -90,21 +66,7 @@ def _find_incident(reference: str) -> Incident | None:
     return incident
 
 
-def _load(application_id: int) -> CaseReviewApplication:
-    application = db.session.get(CaseReviewApplication, application_id)
-    if application is None:
-        abort(404)
-    authorize_case_review_view(application)
-    return application
-
-
-def _load_for_managing(application_id: int) -> CaseReviewApplication:
-    application = _load(application_id)
-    authorize(Permission.MANAGE_CASE_REVIEWS, application)
-    return application
-
-
-def _show(application: CaseReviewApplication):
+def show_page(application: CaseReviewApplication):
     return redirect(url_for("case_reviews.show_application", application_id=application.id))
 
 
@@ -114,7 +76,7 @@ def _refused(form: BaseForm, error: services.CaseReviewError, default_field: str
     field.errors = [*field.errors, str(error)]
 
 
-def _save_step(
+def save_step(
     application: CaseReviewApplication,
     form: BaseForm,
     run: Callable[[], object],
@@ -138,7 +100,7 @@ def _save_step(
     return redirect(url)
 
 
-def _step_page(application: CaseReviewApplication, form: BaseForm, heading: str, **context):
+def step_page(application: CaseReviewApplication, form: BaseForm, heading: str, **context):
     template = context.pop("template", "case_reviews/step.html")
     return render_template(template, form=form, application=application, heading=heading, **context)
 
@@ -212,7 +174,7 @@ def new_application():
 @blueprint.get("/<int:application_id>")
 @login_required
 def show_application(application_id: int):
-    application = _load(application_id)
+    application = queries.load_application(application_id)
     user = signed_in_user()
     settings = load_settings()
     (summary,) = _summaries([application], settings)
@@ -243,7 +205,7 @@ def _route_label(route: str) -> str:
 @blueprint.route("/<int:application_id>/complaints", methods=["GET", "POST"])
 @login_required
 def add_complaint(application_id: int):
-    application = _load(application_id)
+    application = queries.load_application(application_id)
     authorize(Permission.CHANGE_CASE_REVIEW_COMPLAINTS, application)
     rows = queries.complaint_rows(
         signed_in_user(), application, queries.threshold_result(application, load_settings())
@@ -276,7 +238,7 @@ def add_complaint(application_id: int):
             )
         services.add_complaint(application, cited, actor=signed_in_user())
 
-    return _save_step(application, form, run, "Complaint added.", "reference") or _step_page(
+    return save_step(application, form, run, "Complaint added.", "reference") or step_page(
         application, form, "Add a complaint the application cites"
     )
 
@@ -284,7 +246,7 @@ def add_complaint(application_id: int):
 @blueprint.post("/<int:application_id>/complaints/<int:complaint_id>/remove")
 @login_required
 def remove_complaint(application_id: int, complaint_id: int):
-    application = _load(application_id)
+    application = queries.load_application(application_id)
     authorize(Permission.CHANGE_CASE_REVIEW_COMPLAINTS, application)
     complaint = db.session.get(CaseReviewComplaint, complaint_id)
     if complaint is None or complaint.application_id != application.id:
@@ -301,228 +263,7 @@ def remove_complaint(application_id: int, complaint_id: int):
     else:
         db.session.commit()
         flash("Complaint removed.", "success")
-    return _show(application)
-
-
-@blueprint.route("/<int:application_id>/acknowledge", methods=["GET", "POST"])
-@login_required
-def acknowledge(application_id: int):
-    application = _load_for_managing(application_id)
-    form = AcknowledgeForm()
-    if request.method == "GET":
-        default_date(form)
-    return _save_step(
-        application,
-        form,
-        lambda: services.acknowledge(application, on=form.on.data, actor=signed_in_user()),
-        "Acknowledgement recorded.",
-        "on",
-    ) or _step_page(application, form, "Record the acknowledgement")
-
-
-@blueprint.route("/<int:application_id>/spoc", methods=["GET", "POST"])
-@login_required
-def appoint_spoc(application_id: int):
-    application = _load_for_managing(application_id)
-    form = SpocForm(officers=queries.possible_spocs())
-    if request.method == "GET":
-        form.spoc.data = str(application.spoc_id or "")
-    return _save_step(
-        application,
-        form,
-        lambda: services.appoint_spoc(application, form.chosen_spoc(), actor=signed_in_user()),
-        "Single point of contact appointed.",
-        "spoc",
-    ) or _step_page(application, form, "Appoint the single point of contact")
-
-
-@blueprint.route("/<int:application_id>/threshold", methods=["GET", "POST"])
-@login_required
-def decide_threshold(application_id: int):
-    application = _load_for_managing(application_id)
-    settings = load_settings()
-    counted = queries.threshold_result(application, settings)
-    form = ThresholdForm(counted_met=counted.met)
-    if request.method == "GET":
-        default_date(form)
-        form.met.data = "yes" if counted.met else "no"
-    return _save_step(
-        application,
-        form,
-        lambda: services.decide_threshold(
-            application,
-            met=form.met.data == "yes",
-            decided_on=form.on.data,
-            notes=form.notes.data,
-            settings=settings,
-            actor=signed_in_user(),
-        ),
-        "Threshold decision recorded.",
-        "notes",
-    ) or _step_page(
-        application,
-        form,
-        "Decide whether the threshold is met",
-        template="case_reviews/threshold.html",
-        settings=settings,
-        threshold=counted,
-        complaints=queries.complaint_rows(signed_in_user(), application, counted),
-    )
-
-
-@blueprint.route("/<int:application_id>/link-case", methods=["GET", "POST"])
-@login_required
-def link_case(application_id: int):
-    application = _load_for_managing(application_id)
-    form = LinkCaseForm()
-
-    def run():
-        case = db.session.scalar(
-            select(Case).where(func.upper(Case.reference) == form.reference.data.upper())
-        )
-        if case is None or not can(signed_in_user(), Permission.VIEW_CASE, case):
-            raise services.CaseReviewError("No case you can see has this reference", "reference")
-        services.link_case(application, case, actor=signed_in_user())
-
-    return _save_step(
-        application, form, run, "Application linked to the case.", "reference"
-    ) or _step_page(application, form, "Link the application to a case")
-
-
-@blueprint.route("/<int:application_id>/open-case", methods=["GET", "POST"])
-@login_required
-def open_case(application_id: int):
-    application = _load_for_managing(application_id)
-    authorize(Permission.OPEN_CASE)
-    form = OpenCaseForm(agencies=incident_queries.active_agencies(internal_only=True))
-    if request.method == "GET":
-        form.title.data = f"ASB Case Review {application.reference}"
-        form.lead_agency.data = str(signed_in_user().agency_id)
-        form.restricted.data = "no"
-    return _save_step(
-        application,
-        form,
-        lambda: services.open_case_for(
-            application,
-            title=form.title.data,
-            summary=form.summary.data,
-            lead_agency=form.chosen_agency(),
-            restricted=form.restricted.data == "yes",
-            restriction_reason=form.restriction_reason.data or None,
-            actor=signed_in_user(),
-        ),
-        "Case opened for the review.",
-        "title",
-    ) or _step_page(
-        application, form, "Open a case for the review", template="case_reviews/open_case.html"
-    )
-
-
-@blueprint.route("/<int:application_id>/meeting", methods=["GET", "POST"])
-@login_required
-def record_meeting(application_id: int):
-    application = _load_for_managing(application_id)
-    form = MeetingForm()
-    if request.method == "GET":
-        form.on.data = application.meeting_on
-        form.victim_view.data = application.victim_view
-        default_date(form)
-    return _save_step(
-        application,
-        form,
-        lambda: services.record_meeting(
-            application,
-            meeting_on=form.on.data,
-            victim_view=form.victim_view.data,
-            actor=signed_in_user(),
-        ),
-        "Review meeting recorded.",
-        "on",
-    ) or _step_page(application, form, "Record the review meeting")
-
-
-@blueprint.route("/<int:application_id>/recommendations", methods=["GET", "POST"])
-@login_required
-def add_recommendation(application_id: int):
-    application = _load_for_managing(application_id)
-    if application.case is None:
-        flash("Link the application to a case, or open one, before recording recommendations.")
-        return _show(application)
-    owners = {
-        member.id: member
-        for agency_id in sorted(application.case.involved_agency_ids)
-        for member in team_members(db.session.get(Agency, agency_id))
-    }
-    owners.setdefault(signed_in_user().id, signed_in_user())
-    form = RecommendationForm(owners=list(owners.values()))
-    return _save_step(
-        application,
-        form,
-        lambda: services.add_recommendation(
-            application,
-            description=form.description.data,
-            owner=form.chosen_owner(),
-            due_on=form.due_on.data,
-            actor=signed_in_user(),
-        ),
-        "Recommendation added as an action on the case.",
-        "description",
-    ) or _step_page(
-        application,
-        form,
-        "Add a recommendation",
-        recommendations=queries.recommendations(application),
-    )
-
-
-@blueprint.route("/<int:application_id>/response", methods=["GET", "POST"])
-@login_required
-def record_response(application_id: int):
-    application = _load_for_managing(application_id)
-    form = ResponseForm()
-    if request.method == "GET":
-        default_date(form)
-    return _save_step(
-        application,
-        form,
-        lambda: services.record_response(application, sent_on=form.on.data, actor=signed_in_user()),
-        "Response to the applicant recorded.",
-        "on",
-    ) or _step_page(application, form, "Record the response to the applicant")
-
-
-@blueprint.route("/<int:application_id>/appeal", methods=["GET", "POST"])
-@login_required
-def record_appeal(application_id: int):
-    application = _load_for_managing(application_id)
-    form = AppealForm()
-    if request.method == "GET":
-        default_date(form)
-    return _save_step(
-        application,
-        form,
-        lambda: services.record_appeal(
-            application, received_on=form.on.data, actor=signed_in_user()
-        ),
-        "Appeal recorded.",
-        "on",
-    ) or _step_page(application, form, "Record an appeal")
-
-
-@blueprint.route("/<int:application_id>/appeal-outcome", methods=["GET", "POST"])
-@login_required
-def record_appeal_outcome(application_id: int):
-    application = _load_for_managing(application_id)
-    form = AppealOutcomeForm()
-    return _save_step(
-        application,
-        form,
-        lambda: services.record_appeal_outcome(
-            application, outcome=form.outcome.data, actor=signed_in_user()
-        ),
-        "Outcome of the appeal recorded.",
-        "outcome",
-    ) or _step_page(application, form, "Record the outcome of the appeal")
+    return show_page(application)
 
 
 def _figures_request() -> tuple[queries.Figures, queries.YearBasis, int, int]:
@@ -577,3 +318,7 @@ def figures_csv():
         f'attachment; filename="asb-case-review-figures-{basis.value}-{year}.csv"'
     )
     return response
+
+
+# The steps after an application is received are routes of this blueprint too.
+from asb.case_reviews import step_views  # noqa: E402, F401
