@@ -73,7 +73,7 @@ def notify_overdue_command() -> None:
     from flask import current_app
 
     from asb.calendar import today_in_london
-    from asb.cases.services import notify_overdue_work
+    from asb.cases.reminders import notify_overdue_work
 
     # Links in reminders point at the service's public address.
     with current_app.test_request_context(base_url=current_app.config["ASB_BASE_URL"]):

@@ -10,7 +10,6 @@ from sqlalchemy import func
 
 from asb.audit.services import record_event
 from asb.auth.models import Agency, Role, User
-from asb.calendar import start_of_london_day
 from asb.cases.models import (
     Assignment,
     Case,
@@ -79,7 +78,7 @@ def check_version(case: Case, expected_version: int | None) -> None:
         raise StaleCaseError(case.reference)
 
 
-def _case_link(case: Case) -> str:
+def case_link(case: Case) -> str:
     return url_for("cases.show_case", case_id=case.id)
 
 
@@ -163,7 +162,7 @@ def link_incident(case: Case, incident: Incident, *, actor: User) -> None:
         notify(
             officer,
             f"New incident {incident.reference} linked to your case {case.reference}",
-            _case_link(case),
+            case_link(case),
         )
     db.session.flush()
 
@@ -254,7 +253,7 @@ def _assign(
         officer_id=officer.id if officer else None,
     )
     if officer is not None and officer.id != actor.id:
-        notify(officer, f"Case {case.reference} has been assigned to you", _case_link(case))
+        notify(officer, f"Case {case.reference} has been assigned to you", case_link(case))
     db.session.flush()
 
 
@@ -384,7 +383,7 @@ def add_action(
         action_id=action.id,
     )
     if owner.id != actor.id:
-        notify(owner, f"New action on case {case.reference}", _case_link(case))
+        notify(owner, f"New action on case {case.reference}", case_link(case))
     return action
 
 
@@ -455,60 +454,5 @@ def team_members(agency: Agency) -> list[User]:
                 User.role.in_([Role.OFFICER, Role.MANAGER]),
             )
             .order_by(User.name)
-        )
-    )
-
-
-def notify_overdue_work(today: date) -> int:
-    """Tell case officers (or, for unpicked cases, the team's managers) of overdue reviews and
-    action owners of overdue actions; each reminder goes once a day. Returns how many went."""
-    from asb.notifications.models import Notification
-
-    sent = 0
-    start_of_day = start_of_london_day(today)  # today in London
-
-    def already_told(user: User, message: str) -> bool:
-        return (
-            db.session.scalar(
-                db.select(Notification.id).where(
-                    Notification.user_id == user.id,
-                    Notification.message == message,
-                    Notification.created_at >= start_of_day,
-                )
-            )
-            is not None
-        )
-
-    overdue_cases = db.session.scalars(
-        db.select(Case).where(Case.status != CaseStatus.CLOSED, Case.review_due < today)
-    )
-    for case in overdue_cases:
-        message = f"The review of case {case.reference} is overdue"
-        officer = case.case_officer
-        recipients = [officer] if officer and officer.is_active else _managers(case.assigned_agency)
-        for user in recipients:
-            if not already_told(user, message):
-                notify(user, message, _case_link(case))
-                sent += 1
-    overdue_actions = db.session.scalars(
-        db.select(CaseAction).where(CaseAction.state == ActionState.OPEN, CaseAction.due_on < today)
-    )
-    for action in overdue_actions:
-        message = f"Your action on case {action.case.reference} is overdue"
-        if action.owner.is_active and not already_told(action.owner, message):
-            notify(action.owner, message, _case_link(action.case))
-            sent += 1
-    db.session.flush()
-    return sent
-
-
-def _managers(agency: Agency) -> list[User]:
-    return list(
-        db.session.scalars(
-            db.select(User).where(
-                User.agency_id == agency.id,
-                User.role == Role.MANAGER,
-                User.is_active_account.is_(True),
-            )
         )
     )
