@@ -18,6 +18,7 @@ from asb.cases.services import (
     change_case_status,
     close_case,
     open_case,
+    pick_up_case,
 )
 from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod
 from asb.extensions import db
@@ -140,7 +141,7 @@ def load_demo_cases(users: dict[str, User]) -> int:
         lead_agency=markets_officer.agency,
         actor=markets_officer,
     )
-    assign_case(market, agency=market.lead_agency, officer=markets_officer, actor=markets_officer)
+    pick_up_case(market, officer=markets_officer)
     close_case(
         market,
         outcome=CaseOutcome.RESOLVED,
