@@ -1,6 +1,8 @@
 """The bench databases: found or created, built by the migrations, filled once, reused.
 
-SQLite lives in instance/bench/; PostgreSQL is the database asb_bench on the local server.
+SQLite lives in instance/bench/; PostgreSQL is a database on the local server (asb_bench, or
+--postgres-database, or ASB_BENCH_DATABASE) that the bench makes and marks as its own
+(bench.scratch): it refuses a database of that name it did not make, and remakes only its own.
 A `bench_dataset` row records the generator version and row count, so a later run reuses
 the data while both match.
 """
@@ -8,6 +10,7 @@ the data while both match.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -17,10 +20,13 @@ from pathlib import Path
 import flask_migrate
 import sqlalchemy as sa
 
+from bench.scratch import ScratchDatabase, Unreachable
+
 ROOT = Path(__file__).resolve().parents[1]
 SQLITE_PATH = ROOT / "instance" / "bench" / "asb-bench.sqlite3"
-POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
-POSTGRES_DATABASE = "asb_bench"
+POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
+DEFAULT_POSTGRES_DATABASE = os.environ.get("ASB_BENCH_DATABASE", "asb_bench")
+DATABASE_MARK = "asb bench database: bench/datasets.py may drop and remake it"
 LEAD_EMAIL = "bench.lead@example.test"
 MANAGER_EMAIL = "bench.manager@example.test"
 CASES = 5_000
@@ -31,34 +37,26 @@ class Target:
     name: str
     url: str
     note: str = ""
+    database: ScratchDatabase | None = None  # PostgreSQL's, with its mark
 
 
 def sqlite_target() -> Target:
     return Target("SQLite", f"sqlite:///{SQLITE_PATH}")
 
 
-def postgres_target() -> Target | None:
-    """The bench database on the local server, created if missing; None if unreachable."""
-    admin = sa.create_engine(
-        f"{POSTGRES_SERVER}/postgres",
-        isolation_level="AUTOCOMMIT",
-        connect_args={"connect_timeout": 3},
-    )
+def postgres_target(
+    name: str = DEFAULT_POSTGRES_DATABASE, server: str = POSTGRES_SERVER
+) -> Target | None:
+    """The bench database on the local server, made and marked if missing; None if the server
+    is unreachable. A database of that name the bench did not make is refused (BenchError)."""
+    database = ScratchDatabase(server, name, DATABASE_MARK, "--postgres-database")
     try:
-        with admin.connect() as connection:
-            exists = connection.scalar(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                {"name": POSTGRES_DATABASE},
-            )
-            if not exists:
-                connection.execute(sa.text(f'CREATE DATABASE "{POSTGRES_DATABASE}"'))
-    except sa.exc.OperationalError as error:
-        reason = str(error.orig).strip().splitlines()[0]
-        print(f"PostgreSQL skipped: cannot reach {POSTGRES_SERVER} ({reason})", flush=True)
+        database.ensure()
+    except Unreachable as error:
+        print(f"PostgreSQL skipped: {error}", flush=True)
         return None
-    finally:
-        admin.dispose()
-    return Target("PostgreSQL", f"{POSTGRES_SERVER}/{POSTGRES_DATABASE}")
+    url = database.url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return Target("PostgreSQL", url, database=database)
 
 
 def make_app(url: str, **overrides):
@@ -90,11 +88,7 @@ def _reset(target: Target) -> None:
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
         return
-    engine = sa.create_engine(target.url)
-    with engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
+    target.database.create()  # dropped and made afresh, only while it carries the mark
 
 
 def prepare(target: Target, rows: int, regenerate: bool) -> dict:

@@ -6,7 +6,6 @@ See bench/loadtest.py, which runs the users against it.
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import signal
 import subprocess
@@ -16,10 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
-
 from bench.loadclient import Browser
+from bench.scratch import BenchError, ScratchDatabase
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -41,69 +38,12 @@ ACCOUNT_MIX = (
 )
 
 
-class LoadTestError(Exception):
+class LoadTestError(BenchError):
     """A reason the load test cannot run, said in one line."""
 
 
-# The scratch database ----------------------------------------------------------------------
-
-
-class ScratchDatabase:
-    """A database the load test creates, marks, and alone may drop."""
-
-    def __init__(self, server: str, name: str):
-        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
-            raise LoadTestError(f"{name!r} is not a plain PostgreSQL database name")
-        self.server, self.name = server.rstrip("/"), name
-        self.url = f"{self.server}/{name}"
-
-    def _admin(self) -> psycopg.Connection:
-        try:
-            return psycopg.connect(f"{self.server}/postgres", autocommit=True, connect_timeout=5)
-        except psycopg.OperationalError as error:
-            reason = str(error).strip().splitlines()[-1]
-            raise LoadTestError(f"cannot reach PostgreSQL at {self.server}: {reason}") from None
-
-    def _mark(self, admin: psycopg.Connection) -> str | None:
-        """The database's comment, '' for none, or None when it does not exist."""
-        row = admin.execute(
-            "SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database "
-            "WHERE datname = %s",
-            (self.name,),
-        ).fetchone()
-        return None if row is None else row[0]
-
-    def create(self) -> None:
-        """Create it afresh; a marked leftover of an interrupted run is dropped first."""
-        with self._admin() as admin:
-            mark = self._mark(admin)
-            if mark is not None and mark != DATABASE_MARK:
-                raise LoadTestError(
-                    f"the database {self.name} already exists and the load test did not make "
-                    "it, so it will not touch it: choose another name with --database"
-                )
-            name = sql.Identifier(self.name)
-            if mark is not None:
-                admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(name))
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
-            admin.execute(
-                sql.SQL("COMMENT ON DATABASE {} IS {}").format(name, sql.Literal(DATABASE_MARK))
-            )
-
-    def drop(self) -> None:
-        with self._admin() as admin:
-            mark = self._mark(admin)
-            if mark is None:
-                return
-            if mark != DATABASE_MARK:
-                raise LoadTestError(f"the database {self.name} has lost its mark: not dropping it")
-            admin.execute(
-                sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(self.name))
-            )
-
-    def server_version(self) -> str:
-        with self._admin() as admin:
-            return admin.execute("SHOW server_version").fetchone()[0]
+def load_test_database(server: str, name: str) -> ScratchDatabase:
+    return ScratchDatabase(server, name, DATABASE_MARK)
 
 
 # Setting up as an operator would -----------------------------------------------------------

@@ -36,12 +36,13 @@ from bench.loadsetup import (
     Account,
     Fault,
     LoadTestError,
-    ScratchDatabase,
     Server,
     kill_one_worker,
+    load_test_database,
     production_environment,
     set_up,
 )
+from bench.scratch import BenchError
 
 DOCS = ROOT / "docs" / "performance.md"
 LOG_DIR = ROOT / "instance" / "loadtest"
@@ -202,7 +203,7 @@ def argon2_costs(runs: int = 7) -> list[tuple[str, float, float]]:
 
 def run(options: Options, log=print) -> Result:
     run_id = secrets.token_hex(4)
-    database = ScratchDatabase(options.server, options.database)
+    database = load_test_database(options.server, options.database)
     database.create()
     log(f"Made the database {options.database} (marked as the load test's own).")
     try:
@@ -455,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         result = run(options)
-    except LoadTestError as error:
+    except BenchError as error:
         print(f"Load test stopped: {error}", file=sys.stderr)
         return 2
     print()

@@ -1,6 +1,7 @@
 """`make bench`: a million synthetic incidents in SQLite and PostgreSQL, and how fast asb is.
 
     .venv/bin/python -m bench [--rows 1000000] [--runs 7] [--database sqlite] [--regenerate]
+        [--postgres-database asb_bench]
 
 Each database is built by the migrations (as `flask db upgrade` does), filled once by
 bench.synthetic and marked with the generator version, so later runs reuse it (see
@@ -21,8 +22,16 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.datasets import ROOT, Target, postgres_target, prepare, sqlite_target
+from bench.datasets import (
+    DEFAULT_POSTGRES_DATABASE,
+    ROOT,
+    Target,
+    postgres_target,
+    prepare,
+    sqlite_target,
+)
 from bench.measure import Results, measure, ms
+from bench.scratch import BenchError
 
 DOCS = ROOT / "docs" / "performance.md"
 START_MARKER = "<!-- bench:results:start -->"
@@ -153,14 +162,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--regenerate", action="store_true", help="make the data afresh")
     parser.add_argument("--no-docs", action="store_true", help="do not touch the docs")
+    parser.add_argument(
+        "--postgres-database",
+        default=DEFAULT_POSTGRES_DATABASE,
+        help="the bench's own PostgreSQL database, made and marked by it (default "
+        "ASB_BENCH_DATABASE or asb_bench); one it did not make is refused",
+    )
     args = parser.parse_args(argv)
 
+    try:
+        return run(args)
+    except BenchError as error:
+        print(f"Bench stopped: {error}", file=sys.stderr)
+        return 2
+
+
+def run(args: argparse.Namespace) -> int:
     targets: list[Target] = []
     if args.database in {"sqlite", "both"}:
         targets.append(sqlite_target())
     postgres = None
     if args.database in {"postgresql", "both"}:
-        postgres = postgres_target()
+        postgres = postgres_target(args.postgres_database)
         if postgres is not None:
             targets.append(postgres)
     all_results = []
