@@ -116,8 +116,10 @@ def set_up(env: dict[str, str], accounts: int, password: str, demo_data: bool) -
 class Server:
     """gunicorn as `make serve` starts it (gunicorn.conf.py), logging to a file."""
 
-    def __init__(self, env: dict[str, str], port: int, workers: int, log: Path):
-        self.env, self.port, self.workers, self.log = env, port, workers, log
+    def __init__(
+        self, env: dict[str, str], port: int, workers: int, log: Path, app: str = "wsgi:app"
+    ):
+        self.env, self.port, self.workers, self.log, self.app = env, port, workers, log, app
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
@@ -130,7 +132,7 @@ class Server:
                     f"--workers={self.workers}",
                     f"--bind={HOST}:{self.port}",
                     "--access-logfile=-",
-                    "wsgi:app",
+                    self.app,
                 ],
                 cwd=ROOT,
                 env=self.env,

@@ -247,6 +247,9 @@ def _plans(agency_id: int) -> dict[str, str]:
     from asb.incidents.models import Incident
 
     dialect = db.engine.dialect.name
+    # Outside a request asb begins every SQLite transaction with BEGIN IMMEDIATE
+    # (asb.extensions): the session's would keep the connection below waiting for the lock.
+    db.session.remove()
     # As the log queries it for the ASB lead, whose visibility clause is simply true.
     page = (
         sa.select(Incident)

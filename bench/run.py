@@ -1,13 +1,15 @@
 """`make bench`: a million synthetic incidents in SQLite and PostgreSQL, and how fast asb is.
 
     .venv/bin/python -m bench [--rows 1000000] [--runs 7] [--database sqlite] [--regenerate]
-        [--postgres-database asb_bench]
+        [--postgres-database asb_bench] [--http-seconds 30] [--http-port 8790] [--no-http]
 
 Each database is built by the migrations (as `flask db upgrade` does), filled once by
 bench.synthetic and marked with the generator version, so later runs reuse it (see
 bench.datasets). Then each measurement (bench.measure) is made `--runs` times and the median
-reported; the figures and the machine go into docs/performance.md between its results
-markers, leaving the rest of that file as it is.
+reported: a profile through the Flask test client, one request at a time. Then the HTTP
+stage (bench.httpstage) loads each page over HTTP through gunicorn, beside a minimal page
+served the same way. The figures and the machine go into docs/performance.md between its
+results markers, leaving the rest of that file as it is.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from bench.datasets import (
     prepare,
     sqlite_target,
 )
+from bench.httpload import figures_table as http_table
+from bench.httpstage import CONNECTIONS, WORKERS, HttpResults, measure_http
 from bench.measure import Results, measure, ms
 from bench.scratch import BenchError
 
@@ -106,7 +110,29 @@ def print_table(all_results: list[Results]) -> None:
     print()
 
 
-def results_markdown(all_results: list[Results], command: str, runs: int, info: dict) -> str:
+def http_markdown(all_http: list[HttpResults]) -> list[str]:
+    if not all_http:
+        return []
+    first = all_http[0]
+    lines = [
+        "### Over HTTP",
+        "",
+        f"gunicorn in the production configuration, {WORKERS} sync workers, {CONNECTIONS} "
+        f"keep-alive connections for {first.seconds:g} s per page ({first.tool}); the ratio is "
+        "each page's requests per second over the minimal page's, served the same way in the "
+        "same run. The map and the overview were requested once on every connection before "
+        "their clock started. The bench's ASB lead is signed in (the team queue: its Housing "
+        "manager); no case is assigned to either, so My cases lists none.",
+        "",
+    ]
+    for found in all_http:
+        lines += [f"#### {found.target.name}", "", *http_table(found.pages, found.reference), ""]
+    return lines
+
+
+def results_markdown(
+    all_results: list[Results], all_http: list[HttpResults], command: str, runs: int, info: dict
+) -> str:
     lines = [
         START_MARKER,
         "",
@@ -130,7 +156,9 @@ def results_markdown(all_results: list[Results], command: str, runs: int, info: 
             f"{data['generator_version']}), made {data['generated_at']} in "
             f"{data['generation_seconds']} s ({steps}); reused by later runs."
         )
-    lines += ["", "### Figures", "", *figures_table(all_results), ""]
+    lines += ["", *http_markdown(all_http)]
+    lines += ["### Profile: through the Flask test client, one request at a time", ""]
+    lines += [*figures_table(all_results), ""]
     for results in all_results:
         if results.extras:
             lines += [f"### Other figures, {results.target.name}", ""]
@@ -162,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--regenerate", action="store_true", help="make the data afresh")
     parser.add_argument("--no-docs", action="store_true", help="do not touch the docs")
+    parser.add_argument("--http-seconds", type=float, default=30, help="per page, over HTTP")
+    parser.add_argument(
+        "--http-port", type=int, default=8790, help="the minimal page's; asb's is the next one"
+    )
+    parser.add_argument("--no-http", action="store_true", help="skip the HTTP stage")
     parser.add_argument(
         "--postgres-database",
         default=DEFAULT_POSTGRES_DATABASE,
@@ -186,18 +219,24 @@ def run(args: argparse.Namespace) -> int:
         postgres = postgres_target(args.postgres_database)
         if postgres is not None:
             targets.append(postgres)
-    all_results = []
+    all_results, all_http = [], []
     for target in targets:
         dataset = prepare(target, args.rows, args.regenerate)
         print(f"{target.name}: measuring, {args.runs} runs each ...", flush=True)
         all_results.append(measure(target, dataset, args.runs))
+        if not args.no_http:
+            found = measure_http(
+                target, args.http_seconds, args.http_port, lambda line: print(line, flush=True)
+            )
+            all_http.append(found)
+            print("\n".join(["", *http_table(found.pages, found.reference), ""]), flush=True)
     print_table(all_results)
     if not args.no_docs and all_results:
-        command = (
-            "make bench"
-            if os.environ.get("MAKELEVEL")
-            else "python -m bench " + " ".join(sys.argv[1:])
-        )
+        given = " ".join(sys.argv[1:])
+        if os.environ.get("MAKELEVEL"):
+            command = f'make bench BENCH_ARGS="{given}"' if given else "make bench"
+        else:
+            command = f"python -m bench {given}"
         info = machine(postgres_version(postgres))
-        write_docs(results_markdown(all_results, command.strip(), args.runs, info))
+        write_docs(results_markdown(all_results, all_http, command.strip(), args.runs, info))
     return 0
