@@ -8,3 +8,11 @@ preload_app = True
 accesslog = "-"
 # asb does not use gunicornc; servers on one host would otherwise share one socket path.
 control_socket_disable = True
+
+
+def on_starting(server) -> None:
+    """Import the hotspot analysis stack (esda, libpysal: seconds) and run it once in the
+    master, after the app is loaded and before the workers fork, so that no request waits."""
+    from asb.maps.analysis import warm_up
+
+    warm_up()

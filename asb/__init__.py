@@ -25,6 +25,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.config.update(overrides or {})
     configure_logging(app)
     register_templates(app)
+    register_static_files(app)
     register_extensions(app)
     register_routing(app)
     register_blueprints(app)
@@ -71,6 +72,12 @@ def register_templates(app: Flask) -> None:
     from asb import presentation
 
     presentation.register(app)
+
+
+def register_static_files(app: Flask) -> None:
+    from asb import static_files
+
+    static_files.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

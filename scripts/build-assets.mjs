@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 // Copies front-end assets into static/dist/ (run after the Sass build by
-// `npm run build`). Idempotent: every target is overwritten on each run.
+// `npm run build`), then writes a fingerprinted copy of every script and
+// stylesheet (app.css -> app.<hash>.css, listed in static/dist/manifest.json,
+// which asb's asset_url() reads) and .br and .gz copies of every text file,
+// which asb serves to clients that accept them. Idempotent: every target is
+// overwritten on each run and fingerprints of earlier builds are removed.
 // Uses only Node built-ins; sources come from node_modules/ (installed with
 // `npm ci`) and assets/js/.
 
-import { cp, mkdir, access, rm } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { cp, mkdir, access, rm, readFile, readdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const dist = path.join(root, 'static', 'dist')
@@ -30,6 +36,22 @@ const files = [
 const dirs = [
   [path.join(nm, 'leaflet/dist/images'), 'leaflet/images']
 ]
+// Fingerprinted in this order: app.js imports govuk-frontend.min.js, so that
+// one's new name goes into app.js before app.js is hashed.
+const fingerprinted = [
+  'app.css',
+  'govuk-frontend.min.js',
+  'app.js',
+  'location-picker.js',
+  'leaflet/leaflet.js',
+  'leaflet/leaflet.css',
+  'leaflet.markercluster/leaflet.markercluster.js',
+  'leaflet.markercluster/MarkerCluster.css',
+  'leaflet.markercluster/MarkerCluster.Default.css',
+  'leaflet.heat/leaflet-heat.js'
+]
+const FINGERPRINT = /\.[0-9a-f]{10}\.(css|js)(\.gz|\.br)?$/
+const COMPRESSIBLE = /\.(css|js|map|json|svg)$/
 
 async function exists (p) {
   try {
@@ -63,6 +85,54 @@ async function main () {
     await cp(src, target, { recursive: true, force: true })
     console.log(`copied ${path.relative(root, src)}/ -> ${path.relative(root, target)}/`)
   }
+  await fingerprint()
+  await compress()
+}
+
+async function walk (dir) {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true })
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name))
+}
+
+async function fingerprint () {
+  for (const file of await walk(dist)) {
+    if (FINGERPRINT.test(file)) await rm(file)
+  }
+  // Keys and values as asb's url_for('static', filename=...) takes them.
+  const manifest = {}
+  for (const name of fingerprinted) {
+    let content = await readFile(path.join(dist, name))
+    if (name === 'app.js') {
+      const imported = manifest['dist/govuk-frontend.min.js'].slice('dist/'.length)
+      const text = content.toString('utf8')
+      if (!text.includes("'./govuk-frontend.min.js'")) {
+        throw new Error("app.js no longer imports './govuk-frontend.min.js': update fingerprint()")
+      }
+      content = Buffer.from(text.replace("'./govuk-frontend.min.js'", `'./${imported}'`))
+    }
+    const hash = createHash('sha256').update(content).digest('hex').slice(0, 10)
+    const extension = path.extname(name)
+    const hashed = `${name.slice(0, -extension.length)}.${hash}${extension}`
+    await writeFile(path.join(dist, hashed), content)
+    manifest[`dist/${name}`] = `dist/${hashed}`
+  }
+  await writeFile(path.join(dist, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n')
+  console.log(`fingerprinted ${fingerprinted.length} files -> static/dist/manifest.json`)
+}
+
+async function compress () {
+  let count = 0
+  for (const file of await walk(dist)) {
+    if (!COMPRESSIBLE.test(file)) continue
+    const content = await readFile(file)
+    const brotli = brotliCompressSync(content, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY }
+    })
+    await writeFile(`${file}.br`, brotli)
+    await writeFile(`${file}.gz`, gzipSync(content, { level: 9 }))
+    count++
+  }
+  console.log(`compressed ${count} files (.br, .gz)`)
 }
 
 main().catch((error) => {

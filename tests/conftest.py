@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -258,8 +259,11 @@ class CheckedClient(FlaskClient):
             kwargs["data"] = with_submission_key(kwargs.get("data"))
         response = super().open(*args, **kwargs)
         if response.mimetype == "text/html" and response.status_code != 302:
+            body = response.get_data()
+            if response.headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
             check_page(
-                response.get_data(as_text=True),
+                body.decode(),
                 csrf_expected=self.application.config.get("WTF_CSRF_ENABLED", True),
             )
         return response

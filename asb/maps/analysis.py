@@ -54,14 +54,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from esda import G_Local, fdr
-from esda.smoothing import Empirical_Bayes
-from libpysal.weights import W, fill_diagonal
-from scipy.sparse.csgraph import connected_components
 
 from asb.geo.services import GRID_COLUMNS
+
+if TYPE_CHECKING:
+    from libpysal.weights import W
+
+# esda, libpysal and scipy.sparse.csgraph are imported in the functions that use them: they
+# take seconds to import, which every `flask` command and worker start paid for nothing.
 
 PERMUTATIONS = 99_999
 SEED = 20_260_401
@@ -96,6 +99,8 @@ def lattice(cells: Sequence[int] | np.ndarray) -> Lattice:
 
 @lru_cache(maxsize=64)
 def _lattice(cells: tuple[int, ...]) -> Lattice:
+    from libpysal.weights import W, fill_diagonal
+
     ordered = np.asarray(cells, dtype=np.int64)
     if np.any(np.diff(ordered) <= 0):
         raise ValueError("cells must be sorted and distinct")
@@ -140,6 +145,8 @@ def gi_star(
     seed: int = SEED,
 ) -> GiStar:
     """Gi* z-scores (esda.G_Local), permutation p-values and FDR-corrected classes per cell."""
+    from esda import G_Local
+
     counts = np.asarray(counts, dtype=float)
     if counts.shape != (grid.n,):
         raise ValueError("one count per cell of the lattice is needed")
@@ -211,6 +218,8 @@ def _random_subset_sums(counts: np.ndarray, largest: int, draws: int, seed: int)
 
 def confidence_classes(direction: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Signed confidence class per cell after the Benjamini-Hochberg correction."""
+    from esda import fdr
+
     classes = np.zeros(len(p), dtype=int)
     for confidence, alpha in reversed(CONFIDENCE_LEVELS):
         cutoff = fdr(p, alpha)
@@ -244,6 +253,8 @@ def analytic_z(counts: np.ndarray, grid: Lattice) -> np.ndarray:
 
 def hot_clusters(grid: Lattice, classes: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
     """Touching hot cells grouped into hotspots, most incidents first (indices into the lattice)."""
+    from scipy.sparse.csgraph import connected_components
+
     hot = np.flatnonzero(classes > 0)
     if len(hot) == 0:
         return []
@@ -303,6 +314,8 @@ def smoothed_rates(events: Sequence[float], population: Sequence[float]) -> list
     the rates vary no more than chance would make them, every area takes the overall rate.
     Unfloored, a negative variance would push small areas away from it instead.
     """
+    from esda.smoothing import Empirical_Bayes
+
     events = np.asarray(events, dtype=float)
     population = np.asarray(population, dtype=float)
     known = population > 0
@@ -324,3 +337,12 @@ def crude_rates(events: Sequence[float], population: Sequence[float]) -> list[fl
     return [
         (float(e) / float(b) * 1000) if b else None for e, b in zip(events, population, strict=True)
     ]
+
+
+def warm_up() -> None:
+    """Import the analysis stack and run one tiny analysis, before any request needs them."""
+    grid = lattice(range(9))
+    counts = np.array([0, 0, 1, 0, 9, 0, 1, 0, 0])
+    result = gi_star(counts, grid, permutations=99)
+    hot_clusters(grid, result.classes, counts)
+    smoothed_rates([1, 2], [100, 200])
