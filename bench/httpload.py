@@ -181,8 +181,9 @@ def figures_table(figures: list[PageFigures], reference: PageFigures) -> list[st
     for found in [reference, *figures]:
         ratio = found.per_second / reference.per_second if reference.per_second else 0.0
         note = f" ({'; '.join(found.notes)})" if found.notes else ""
+        p50, p95 = (ms(found.p50), ms(found.p95)) if found.requests else ("no answer",) * 2
         lines.append(
-            f"| {found.page}{note} | {found.per_second:,.1f} | {ratio:.2f} | {ms(found.p50)} "
-            f"| {ms(found.p95)} | {found.non_2xx:,} |"
+            f"| {found.page}{note} | {found.per_second:,.1f} | {ratio:.2f} | {p50} "
+            f"| {p95} | {found.non_2xx:,} |"
         )
     return lines

@@ -86,12 +86,14 @@ def test_wrk_counts_requests_latencies_and_non_2xx(minimal_server):
 def test_the_table_gives_each_page_its_share_of_the_minimal_pages_throughput():
     reference = PageFigures("minimal page", 2000, 10, 0.004, 0.009, 0, "python")
     log = PageFigures("incident log", 500, 10, 0.016, 0.0304, 3, "python", ["empty"])
+    overview = PageFigures("overview", 0, 10, 0.0, 0.0, 0, "wrk")
 
-    table = figures_table([log], reference)
+    table = figures_table([log, overview], reference)
 
     assert table[0] == "| page | requests/s | ratio to the minimal page | p50 | p95 | non-2xx |"
     assert table[2] == "| minimal page | 200.0 | 1.00 | 4 ms | 9 ms | 0 |"
     assert table[3] == "| incident log (empty) | 50.0 | 0.25 | 16 ms | 30 ms | 3 |"
+    assert table[4] == "| overview | 0.0 | 0.00 | no answer | no answer | 0 |"
 
 
 needs_postgres = pytest.mark.skipif(
