@@ -36,7 +36,8 @@ PAGE_TYPES = frozenset(
 )
 # Below about a packet, compression saves nothing worth its time.
 PAGE_MIN_BYTES = 1024
-# Level 6 compresses the 850 KB map page to within 2 % of level 9 in a third of the time.
+# On 850 KB of CSS and JS, level 6 gives 178 KB in 44 ms, level 9 177 KB in 147 ms and
+# level 1 224 KB in 22 ms (measured on the shared 2-core test machine under load).
 PAGE_LEVEL = 6
 
 
