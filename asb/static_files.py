@@ -79,9 +79,16 @@ def send_static_file(filename: str) -> Response:
 
 
 def compress_page(response: Response) -> Response:
-    """gzip a text response of more than a packet when the client accepts it."""
+    """gzip a text response of more than a packet when the client accepts it.
+
+    Only answers to a GET without a query string are compressed: a page that echoes what the
+    requester sent (a search, a filter, a form shown again) beside a secret (the CSRF token,
+    a victim's details) would let compressed sizes leak the secret (BREACH).
+    """
     if (
-        response.direct_passthrough
+        request.method != "GET"
+        or request.query_string
+        or response.direct_passthrough
         or response.is_streamed
         or "Content-Encoding" in response.headers
         or not 200 <= response.status_code < 300

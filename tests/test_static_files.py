@@ -116,3 +116,14 @@ def test_importing_the_app_leaves_the_hotspot_analysis_stack_unloaded(database_u
     )
 
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_a_page_that_echoes_the_request_is_never_compressed(client, login_as):
+    """BREACH: a search echoed beside the CSRF token must not be compressed."""
+    login_as()
+    searched = client.get("/incidents?text=secret-guess", headers={"Accept-Encoding": "gzip"})
+    assert searched.status_code == 200
+    assert "Content-Encoding" not in searched.headers
+    assert b"secret-guess" in searched.data
+    listed = client.get("/incidents", headers={"Accept-Encoding": "gzip"})
+    assert listed.headers["Content-Encoding"] == "gzip"
