@@ -160,6 +160,16 @@ def views_imported_across_packages(root: Path) -> list[str]:
     return problems
 
 
+def presentation_imported_below_pages(root: Path) -> list[str]:
+    """Template filters are for pages: no model, vocabulary, service, query or form uses them."""
+    below = {"models", "vocabulary", "services", "queries", "forms"}
+    return [
+        str(imp)
+        for imp in imports(root)
+        if imp.target == f"{root.name}.presentation" and imp.source.rpartition(".")[2] in below
+    ]
+
+
 def composition_root_imported(root: Path) -> list[str]:
     return [
         str(imp)
@@ -201,6 +211,10 @@ def test_presentation_reaches_into_no_feature() -> None:
 def test_no_module_imports_another_packages_views() -> None:
     assert {"asb.cases.views", "asb.incidents.views", "asb.geo.views"} <= view_modules(ASB)
     assert views_imported_across_packages(ASB) == []
+
+
+def test_no_service_query_or_form_imports_the_template_filters() -> None:
+    assert presentation_imported_below_pages(ASB) == []
 
 
 def test_only_the_composition_root_imports_the_composition_root() -> None:
@@ -313,6 +327,20 @@ def test_the_policy_may_read_features_models_and_vocabularies(tmp_path: Path) ->
 def test_a_feature_importing_the_composition_root_is_seen(tmp_path: Path) -> None:
     root = _tree(tmp_path, {"people/services.py": "from asb import create_app\n"})
     assert composition_root_imported(root) == ["asb.people.services (line 1) imports asb"]
+
+
+def test_a_query_using_the_template_filters_is_seen(tmp_path: Path) -> None:
+    root = _tree(
+        tmp_path,
+        {
+            "presentation.py": "",
+            "people/queries.py": "def today():\n    from asb.presentation import LONDON\n",
+            "people/presenters.py": "from asb import presentation\n",
+        },
+    )
+    assert presentation_imported_below_pages(root) == [
+        "asb.people.queries (line 2) imports asb.presentation"
+    ]
 
 
 @pytest.mark.parametrize(
