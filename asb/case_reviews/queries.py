@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy import case as sql_case
 
 from asb.auth.models import Agency, Role, User
+from asb.calendar import BankHolidays
 from asb.case_reviews.deadlines import CaseReviewSettings, Deadline, deadlines, next_deadline
 from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.case_reviews.threshold import (
@@ -19,7 +20,6 @@ from asb.case_reviews.threshold import (
 )
 from asb.case_reviews.vocabulary import ReviewStage
 from asb.cases.models import Case, CaseAction
-from asb.cases.working_days import BankHolidays
 from asb.enums import LabelledEnum
 from asb.extensions import db
 from asb.policy import (
@@ -30,11 +30,6 @@ from asb.policy import (
     hides_existence,
     visible_case_reviews,
 )
-from asb.presentation import LONDON
-
-
-def today() -> date:
-    return datetime.now(LONDON).date()
 
 
 def applications_for(user: User) -> list[CaseReviewApplication]:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from asb.auth.current import signed_in_user
 from asb.auth.models import Agency
 from asb.case_reviews import queries, services
-from asb.case_reviews.deadlines import load_settings
+from asb.case_reviews.deadlines import case_review_settings
 from asb.case_reviews.forms import (
     AcknowledgeForm,
     AppealForm,
@@ -67,7 +67,7 @@ def appoint_spoc(application_id: int):
 @login_required
 def decide_threshold(application_id: int):
     application = queries.load_application(application_id, Permission.MANAGE_CASE_REVIEWS)
-    settings = load_settings()
+    settings = case_review_settings()
     counted = queries.threshold_result(application, settings)
     form = ThresholdForm(counted_met=counted.met)
     if request.method == "GET":

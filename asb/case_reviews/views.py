@@ -11,13 +11,14 @@ from flask_login import login_required
 from sqlalchemy import func, select
 
 from asb.auth.current import signed_in_user
+from asb.calendar import today_in_london
 from asb.case_reviews import queries, services
-from asb.case_reviews.deadlines import CaseReviewSettings, load_settings
+from asb.case_reviews.deadlines import CaseReviewSettings, case_review_settings
 from asb.case_reviews.forms import ApplicationForm, ComplaintForm
 from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.case_reviews.vocabulary import ApplicationRoute
 from asb.cases.models import Case
-from asb.cases.working_days import load_bank_holidays
+from asb.cases.working_days import bank_holidays
 from asb.extensions import db
 from asb.forms import BaseForm, whole_number
 from asb.incidents import queries as incident_queries
@@ -45,9 +46,9 @@ def _summaries(
 ) -> list[queries.ApplicationSummary]:
     return queries.summarise(
         applications,
-        today=queries.today(),
-        settings=settings or load_settings(),
-        holidays=load_bank_holidays(),
+        today=today_in_london(),
+        settings=settings or case_review_settings(),
+        holidays=bank_holidays(),
     )
 
 
@@ -138,7 +139,7 @@ def new_application():
         authorize_case_view(case)
     if request.method == "GET":
         form.case_id.data = str(case.id) if case else ""
-        form.received_on.data = queries.today()
+        form.received_on.data = today_in_london()
     if form.validate_on_submit():
         complaints = [
             services.CitedComplaint.from_incident(
@@ -176,7 +177,7 @@ def new_application():
 def show_application(application_id: int):
     application = queries.load_application(application_id)
     user = signed_in_user()
-    settings = load_settings()
+    settings = case_review_settings()
     (summary,) = _summaries([application], settings)
     threshold = queries.threshold_result(application, settings)
     case = queries.case_shown(user, application)
@@ -208,7 +209,7 @@ def add_complaint(application_id: int):
     application = queries.load_application(application_id)
     authorize(Permission.CHANGE_CASE_REVIEW_COMPLAINTS, application)
     rows = queries.complaint_rows(
-        signed_in_user(), application, queries.threshold_result(application, load_settings())
+        signed_in_user(), application, queries.threshold_result(application, case_review_settings())
     )
     form = ComplaintForm(
         agencies=incident_queries.active_agencies(),
@@ -272,7 +273,7 @@ def _figures_request() -> tuple[queries.Figures, queries.YearBasis, int, int]:
     if basis_value not in queries.YearBasis._value2member_map_:
         basis_value = queries.YearBasis.FINANCIAL.value
     basis = queries.YearBasis(basis_value)
-    latest = queries.current_year(basis, queries.today())
+    latest = queries.current_year(basis, today_in_london())
     year = whole_number(request.args.get("year")) or latest
     if not EARLIEST_YEAR <= year <= latest:
         year = latest

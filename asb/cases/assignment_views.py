@@ -16,7 +16,7 @@ from asb.cases.vocabulary import CaseStatus
 from asb.extensions import db
 from asb.forms import BaseForm
 from asb.incidents import queries as incident_queries
-from asb.policy import Permission
+from asb.policy import Permission, can
 from asb.submissions import record_result
 from asb.versioning import StaleEditError, commit_versioned
 
@@ -26,10 +26,11 @@ from asb.versioning import StaleEditError, commit_versioned
 def assign_case(case_id: int):
     case = queries.load_case(case_id, Permission.ASSIGN_CASE)
     user = signed_in_user()
-    if user.is_asb_lead:
-        agencies = incident_queries.active_agencies(internal_only=True)
-    else:
-        agencies = [user.agency]
+    agencies = [
+        agency
+        for agency in incident_queries.active_agencies(internal_only=True)
+        if can(user, Permission.ASSIGN_CASE_TO, (case, agency))
+    ]
     officers = [member for agency in agencies for member in services.team_members(agency)]
     form = AssignForm(agencies=agencies, officers=officers)
     if request.method == "GET":
@@ -52,7 +53,8 @@ def assign_case(case_id: int):
             form.version.errors.append(stale_message(case))
         except services.CaseWorkflowError as error:
             db.session.rollback()
-            (form.reason if error.field == "reason" else form.officer).errors.append(str(error))
+            field = {"reason": form.reason, "agency": form.agency}.get(error.field, form.officer)
+            field.errors.append(str(error))
         else:
             flash(f"Case {case.reference} assigned.", "success")
             return redirect(url_for("cases.show_case", case_id=case.id))

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import Select, case, func, or_, select
 
 from asb.auth.models import User
+from asb.calendar import today_in_london
 from asb.cases.models import Case, CaseAction, CaseIncident, TimelineEntry
+from asb.cases.risk import RiskLevel
 from asb.cases.vocabulary import ActionState, CaseStatus, TimelineKind
 from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.policy import Permission, authorize, authorize_case_view, can, visible_cases
-from asb.presentation import LONDON
 
 DUE_SOON_DAYS = 7
-
-
-def today() -> date:
-    return datetime.now(LONDON).date()
 
 
 def _overdue_action_exists():
@@ -28,7 +25,7 @@ def _overdue_action_exists():
         .where(
             CaseAction.case_id == Case.id,
             CaseAction.state == ActionState.OPEN,
-            CaseAction.due_on < today(),
+            CaseAction.due_on < today_in_london(),
         )
         .exists()
     )
@@ -36,14 +33,16 @@ def _overdue_action_exists():
 
 def _urgency_order(query: Select) -> Select:
     """Overdue work first, then work due soon, then the rest by review date."""
-    now = today()
+    now = today_in_london()
     overdue = or_(Case.review_due < now, _overdue_action_exists())
     soon = Case.review_due <= date.fromordinal(now.toordinal() + DUE_SOON_DAYS)
     rank = case((overdue, 0), (soon, 1), else_=2)
     return query.order_by(rank, Case.review_due.asc().nulls_last(), Case.id)
 
 
-RISK_RANK = case((Case.risk_level == "high", 0), (Case.risk_level == "medium", 1), else_=2)
+RISK_RANK = case(
+    (Case.risk_level == RiskLevel.HIGH, 0), (Case.risk_level == RiskLevel.MEDIUM, 1), else_=2
+)
 SORTS = {
     "reference": Case.reference,
     "opened": Case.opened_at,
@@ -77,7 +76,7 @@ def _filtered(query: Select, filters: CaseFilters) -> Select:
     if filters.risk_level:
         query = query.where(Case.risk_level == filters.risk_level)
     if filters.overdue_only:
-        query = query.where(or_(Case.review_due < today(), _overdue_action_exists()))
+        query = query.where(or_(Case.review_due < today_in_london(), _overdue_action_exists()))
     if filters.text:
         pattern = f"%{filters.text.lower()}%"
         query = query.where(
@@ -133,7 +132,7 @@ def overdue_action_case_ids(cases: list[Case]) -> set[int]:
             select(CaseAction.case_id).where(
                 CaseAction.case_id.in_([item.id for item in cases]),
                 CaseAction.state == ActionState.OPEN,
-                CaseAction.due_on < today(),
+                CaseAction.due_on < today_in_london(),
             )
         )
     )
@@ -206,10 +205,11 @@ def case_summary(user: User) -> CaseSummary:
     def count(query: Select) -> int:
         return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
-    now = today()
+    now = today_in_london()
     overdue = or_(Case.review_due < now, _overdue_action_exists())
     mine = open_cases(user).where(Case.case_officer_id == user.id)
-    lead = user.is_asb_lead
+    lead = can(user, Permission.VIEW_ALL_CASES)  # the ASB lead's figures
+    high_risk = open_cases(user).where(Case.risk_level == RiskLevel.HIGH)
     return CaseSummary(
         my_open=count(mine),
         my_overdue=count(mine.where(overdue)),
@@ -218,7 +218,7 @@ def case_summary(user: User) -> CaseSummary:
                 Case.assigned_agency_id == user.agency_id, Case.case_officer_id.is_(None)
             )
         ),
-        high_risk_open=count(open_cases(user).where(Case.risk_level == "high")) if lead else None,
+        high_risk_open=count(high_risk) if lead else None,
         overdue_reviews=count(open_cases(user).where(Case.review_due < now)) if lead else None,
     )
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from asb.auth.current import signed_in_user
 from asb.auth.models import Agency
+from asb.calendar import today_in_london
 from asb.cases import assessments, queries, services
 from asb.cases.forms import (
     ActionForm,
@@ -34,6 +35,14 @@ from asb.submissions import record_result
 from asb.versioning import StaleEditError, commit_versioned
 
 blueprint = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@blueprint.app_errorhandler(services.CaseClosedError)
+def case_closed(error: services.CaseClosedError):
+    """Any page that works a case answers a closed one by showing it, with the reason."""
+    db.session.rollback()
+    flash(f"{error}.")
+    return redirect(url_for("cases.show_case", case_id=error.case_id))
 
 
 def stale_message(case: Case) -> str:
@@ -63,7 +72,7 @@ def _render_queue(template: str, shown: list[Case], filters: queries.CaseFilters
         template,
         filters=filters,
         overdue_actions=queries.overdue_action_case_ids(shown),
-        today=queries.today(),
+        today=today_in_london(),
         action_form=BaseForm(),
         **extra,
     )
@@ -160,7 +169,7 @@ def show_case(case_id: int):
         now=utcnow(),
         show_personal=show_personal,
         flag=repeat_flag_for_case(case) if show_personal else None,
-        today=queries.today(),
+        today=today_in_london(),
         note_form=NoteForm(formdata=None),
         action_form=BaseForm(),
     )
@@ -283,6 +292,7 @@ def add_action(case_id: int):
         member
         for agency_id in sorted(case.involved_agency_ids)
         for member in services.team_members(db.session.get(Agency, agency_id))
+        if can(member, Permission.OWN_CASE_ACTION, case)
     ]
     form = ActionForm(owners=owners)
     if form.validate_on_submit():
@@ -296,7 +306,7 @@ def add_action(case_id: int):
             )
         except services.CaseWorkflowError as error:
             db.session.rollback()
-            form.description.errors.append(str(error))
+            (form.owner if error.field == "owner" else form.description).errors.append(str(error))
         else:
             url = record_result(url_for("cases.show_case", case_id=case.id))
             db.session.commit()
@@ -332,7 +342,7 @@ def review_case(case_id: int):
     form = ReviewForm()
     if request.method == "GET":
         form.next_review_due.data = assessments.review_due_for(
-            case.risk_level or RiskLevel.STANDARD, queries.today()
+            case.risk_level or RiskLevel.STANDARD, today_in_london()
         )
     if form.validate_on_submit():
         try:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from asb.auth.models import Agency, User
+from asb.calendar import now_in_london, start_of_london_day
 from asb.extensions import db
 from asb.incidents.models import Incident, IncidentChange, LocalAsbType
 from asb.incidents.vocabulary import IncidentStatus
 from asb.policy import visible_incidents
-from asb.presentation import LONDON
 
 SORT_COLUMNS = {
     "occurred": Incident.occurred_from,
@@ -78,10 +78,6 @@ class IncidentPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def _start_of_day(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=LONDON)
-
-
 def _like_pattern(text: str) -> str:
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -103,10 +99,10 @@ def filtered_incidents(user: User, filters: IncidentFilters) -> Select:
     if filters.source:
         query = query.where(Incident.source == filters.source)
     if filters.date_from:
-        query = query.where(Incident.occurred_from >= _start_of_day(filters.date_from))
+        query = query.where(Incident.occurred_from >= start_of_london_day(filters.date_from))
     if filters.date_to:
         query = query.where(
-            Incident.occurred_from < _start_of_day(filters.date_to + timedelta(days=1))
+            Incident.occurred_from < start_of_london_day(filters.date_to + timedelta(days=1))
         )
     if filters.grid_cell is not None:
         query = query.where(Incident.grid_cell == filters.grid_cell)
@@ -187,7 +183,7 @@ class HomeSummary:
 
 def home_summary(user: User) -> HomeSummary:
     visible = visible_incidents(user)
-    since = datetime.now(LONDON) - timedelta(days=28)
+    since = now_in_london() - timedelta(days=28)
     awaiting = db.session.scalar(
         select(func.count())
         .select_from(Incident)

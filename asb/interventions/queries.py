@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager
 
 from asb.auth.models import User
+from asb.calendar import LONDON
 from asb.cases.models import Case
 from asb.cases.vocabulary import CaseStatus
 from asb.database import utcnow
@@ -22,16 +23,11 @@ from asb.interventions.services import stored_clocks
 from asb.people.models import CasePerson, Person
 from asb.people.vocabulary import PersonRole
 from asb.policy import visible_cases
-from asb.presentation import LONDON
 
 DEFAULT_WITHIN_DAYS = 30
 MAX_WITHIN_DAYS = 366
 # Far enough ahead to find any intervention's next clock (orders can last years).
 NEXT_DEADLINE_HORIZON_DAYS = 100 * 366
-
-
-def today() -> date:
-    return datetime.now(LONDON).date()
 
 
 @dataclass

@@ -6,9 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from asb.auth.current import signed_in_user
+from asb.calendar import today_in_london
 from asb.cases.models import Case
 from asb.cases.queries import load_case
-from asb.cases.services import CaseWorkflowError
+from asb.cases.services import CaseWorkflowError, ensure_case_open
 from asb.extensions import db
 from asb.interventions import queries, services
 from asb.interventions.forms import BreachForm, InterventionForm
@@ -37,9 +38,7 @@ def due_text(value: date | datetime | None) -> str:
 def record_intervention(case_id: int):
     # The form names the people on the case, so it needs their personal details.
     case = load_case(case_id, Permission.WORK_CASE, Permission.VIEW_CASE_PERSONAL_DETAILS)
-    if not case.status.is_open:
-        flash("Reopen the case before recording an intervention.")
-        return redirect(url_for("cases.show_case", case_id=case.id))
+    ensure_case_open(case, "recording an intervention")
     form = InterventionForm(people=queries.people_on(case))
     if form.validate_on_submit():
         try:
@@ -72,7 +71,7 @@ def show_intervention(case_id: int, intervention_id: int):
 
 
 def _render_intervention(case: Case, intervention: Intervention, breach_form: BreachForm):
-    today = queries.today()
+    today = today_in_london()
     return render_template(
         "interventions/show.html",
         case=case,
@@ -126,7 +125,7 @@ def record_breach(case_id: int, intervention_id: int):
 def list_deadlines():
     authorize(Permission.VIEW_INTERVENTION_DEADLINES)
     within = queries.parse_within(request.args.get("within"))
-    today = queries.today()
+    today = today_in_london()
     return render_template(
         "interventions/deadlines.html",
         items=queries.deadlines_for(signed_in_user(), today, within),

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import ColumnElement
 
+from asb.calendar import add_months, start_of_london_day, today_in_london
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import Category, IncidentSource, IncidentStatus, Qualifier
 from asb.policy import visible_incidents
-from asb.presentation import LONDON
 
 # The longest custom period: three years, as far back as the benchmark's data goes.
 LONGEST_WINDOW_DAYS = 3 * 366
@@ -22,35 +22,19 @@ PRESETS = {
 }
 
 
-def _months_before(day: date, months: int) -> date:
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def preset_range(preset: str, today: date) -> tuple[date, date]:
     """The first and last day (inclusive) of a preset period ending today."""
     if preset == "28-days":
         return today - timedelta(days=27), today
     if preset == "3-months":
-        return _months_before(today, 3) + timedelta(days=1), today
+        return add_months(today, -3) + timedelta(days=1), today
     if preset == "12-months":
-        return _months_before(today, 12) + timedelta(days=1), today
+        return add_months(today, -12) + timedelta(days=1), today
     raise ValueError(f"unknown period {preset!r}")
 
 
-def london_today() -> date:
-    return datetime.now(LONDON).date()
-
-
 def _start_of_day(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=LONDON).astimezone(UTC)
+    return start_of_london_day(day).astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -70,7 +54,7 @@ class MapFilters:
     @classmethod
     def last(cls, preset: str = "12-months", *, today: date | None = None, **criteria):
         """Filters for a preset period ("28-days", "3-months", "12-months") ending today."""
-        date_from, date_to = preset_range(preset, today or london_today())
+        date_from, date_to = preset_range(preset, today or today_in_london())
         return cls(date_from=date_from, date_to=date_to, **criteria)
 
     @property

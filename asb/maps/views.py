@@ -4,10 +4,11 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import login_required
 
 from asb.auth.current import signed_in_user
+from asb.calendar import today_in_london
 from asb.geo.services import geography
 from asb.incidents import queries as incident_queries
 from asb.maps import hotspots, queries
-from asb.maps.filters import MapFilters, london_today
+from asb.maps.filters import MapFilters
 from asb.maps.folium_map import MapUrls, build_map
 from asb.maps.forms import QUALIFIER_NAMES, MapFilterForm
 from asb.policy import Permission, authorize
@@ -39,7 +40,7 @@ def hotspot_map():
         agencies=incident_queries.active_agencies(),
         local_types=incident_queries.local_types(include_inactive=True),
         wards=geography().ward_list,
-        today=london_today(),
+        today=today_in_london(),
     )
     if not form.validate():
         return render_template("maps/map.html", form=form, filters=None)

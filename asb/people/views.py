@@ -7,6 +7,7 @@ from asb.audit.services import record_event
 from asb.auth.current import signed_in_user
 from asb.cases.models import Case, CaseIncident
 from asb.cases.queries import load_case
+from asb.cases.services import ensure_case_open
 from asb.extensions import db
 from asb.forms import whole_number
 from asb.incidents.models import Incident
@@ -45,9 +46,7 @@ def _load_person(person_id: int) -> Person:
 def add_person(case_id: int):
     case = load_case(case_id, Permission.WORK_CASE, Permission.VIEW_CASE_PERSONAL_DETAILS)
     user = signed_in_user()
-    if not case.status.is_open:
-        flash("Reopen the case before adding people to it.")
-        return redirect(url_for("cases.show_case", case_id=case.id))
+    ensure_case_open(case, "adding people to it")
     form = PersonForm()
     draft = _draft(case, form)
     if request.method == "GET":
