@@ -51,24 +51,10 @@ def with_query(url: str, args: dict[str, list[str]]) -> str:
     return f"{url}?{query}" if query else url
 
 
-def vulnerability_labels(values: list[str] | None) -> str:
-    from asb.incidents.vocabulary import Vulnerability
-
-    return ", ".join(Vulnerability(value).label for value in values or [])
-
-
-def unread_notifications() -> int:
-    from asb.notifications.services import unread_count
-
-    return unread_count(current_user) if current_user.is_authenticated else 0
-
-
 def register(app: Flask) -> None:
     app.add_template_filter(london_datetime)
     app.add_template_filter(london_date)
     app.add_template_global(current_user_can, "can")
     app.add_template_global(url_with_args)
-    app.add_template_global(vulnerability_labels)
     app.add_template_global(utcnow, "now_utc")
-    app.add_template_global(unread_notifications)
     app.add_template_global(Permission)

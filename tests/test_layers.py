@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,15 +28,6 @@ CORE_PACKAGES = {"audit", "geo"}
 # features' models and vocabularies, nothing else of theirs (no services, queries, forms, views).
 POLICY = "asb.policy"
 POLICY_MAY_READ = ("models", "vocabulary")
-
-# Known, reported, not yet moved (issue 8 §2: presentation.py keeps only template filters):
-# these globals belong to their features (e.g. registered with app_template_global on the
-# incidents and notifications blueprints). test_presentation_reaches_into_no_feature fails,
-# as an expected failure, until they move; then delete this set and that test's mark.
-NOT_YET_MOVED = {
-    ("asb.presentation", "asb.incidents.vocabulary"),
-    ("asb.presentation", "asb.notifications.services"),
-}
 
 # /healthz (a feature's page) reports the very checks the app runs at start-up.
 ROOT_IMPORTS_ALLOWED = {("asb.main.views", "asb.startup")}
@@ -137,15 +127,14 @@ def view_modules(root: Path) -> set[str]:
     return found
 
 
-def core_importing_features(root: Path, known: Collection[tuple[str, str]] = ()) -> list[str]:
+def core_importing_features(root: Path) -> list[str]:
     problems = []
     for imp in imports(root):
         if classify(imp.source, root) != "core" or classify(imp.target, root) != "feature":
             continue
         if imp.source == POLICY and imp.target.rpartition(".")[2] in POLICY_MAY_READ:
             continue
-        if (imp.source, imp.target) not in known:
-            problems.append(str(imp))
+        problems.append(str(imp))
     return problems
 
 
@@ -200,11 +189,6 @@ def models_outside_models_py(root: Path) -> list[str]:
 
 
 def test_core_modules_import_no_feature() -> None:
-    assert core_importing_features(ASB, known=NOT_YET_MOVED) == []
-
-
-@pytest.mark.xfail(strict=True, reason="presentation.py still reaches into two features (§2)")
-def test_presentation_reaches_into_no_feature() -> None:
     assert core_importing_features(ASB) == []
 
 

@@ -28,7 +28,7 @@ from asb.incidents.export import EXPORT_HEADER, export_row
 from asb.incidents.filters import IncidentFilterForm
 from asb.incidents.forms import EditIncidentForm, NewIncidentForm, StatusForm
 from asb.incidents.presenters import history_entries
-from asb.incidents.vocabulary import IncidentStatus
+from asb.incidents.vocabulary import IncidentStatus, Vulnerability
 from asb.people.queries import case_review_prompt, repeat_flag_for_incident
 from asb.policy import Permission, authorize, authorize_incident_view, can
 from asb.presentation import with_query
@@ -36,6 +36,11 @@ from asb.submissions import record_result
 from asb.versioning import StaleEditError, commit_versioned
 
 blueprint = Blueprint("incidents", __name__, url_prefix="/incidents")
+
+
+@blueprint.app_template_global()
+def vulnerability_labels(values: list[str] | None) -> str:
+    return ", ".join(Vulnerability(value).label for value in values or [])
 
 
 def _filter_form() -> IncidentFilterForm:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from asb.auth.current import signed_in_user
 from asb.extensions import db
@@ -12,6 +12,11 @@ from asb.notifications.sending import MAX_ATTEMPTS
 from asb.policy import Permission, authorize
 
 blueprint = Blueprint("notifications", __name__)
+
+
+@blueprint.app_template_global()
+def unread_notifications() -> int:
+    return services.unread_count(current_user) if current_user.is_authenticated else 0
 
 
 @blueprint.get("/notifications")
