@@ -24,8 +24,8 @@ from asb.incidents.models import Incident, IncidentChange, LocalAsbType, Referen
 from asb.interventions.models import Intervention, InterventionBreach
 from asb.notifications.models import Notification, OutboxEmail
 from asb.people.models import CasePerson, IncidentPerson, Person, PersonMerge
-from asb.rate_limits import RateLimitCount
-from asb.submissions import SubmissionKey
+from asb.rate_limits.models import RateLimitCount
+from asb.submissions.models import SubmissionKey
 
 __all__ = [
     "Agency",

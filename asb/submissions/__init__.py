@@ -12,36 +12,25 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import abort, flash, g, redirect, request
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from sqlalchemy import ForeignKey, Index, String, delete
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
-from asb.database import UTCDateTime, utcnow
+from asb.database import utcnow
 from asb.extensions import db
+from asb.submissions.models import SubmissionKey
 
 KEPT_FOR = timedelta(days=7)
 EXPIRED = "This form had expired: check your answers and send it again"
 REPEATED = "You sent this form more than once. It was saved once."
 
 _KEY = re.compile(r"[A-Za-z0-9_-]{32,64}")
-
-
-class SubmissionKey(db.Model):
-    __tablename__ = "submission_keys"
-    __table_args__ = (Index("ix_submission_keys_user_created", "user_id", "created_at"),)
-
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    endpoint: Mapped[str] = mapped_column(String(100))
-    result_url: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 def new_key() -> str:

@@ -11,27 +11,19 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import String, case, delete, literal, select, update
+from sqlalchemy import case, delete, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Mapped, mapped_column
 
 from asb.database import UTCDateTime, utcnow
 from asb.extensions import db
+from asb.rate_limits.models import RateLimitCount
 
 # Subjects longer than this (a long email address) are kept as their SHA-256.
 _SUBJECT_MAX = 200
 # Ended windows deleted at a time, so that no one request does much of the tidying.
 _FORGET_BATCH = 100
-
-
-class RateLimitCount(db.Model):
-    __tablename__ = "rate_limits"
-
-    key: Mapped[str] = mapped_column(String(300), primary_key=True)
-    count: Mapped[int]
-    window_ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 @dataclass(frozen=True)
