@@ -34,8 +34,17 @@ def pytest_collection_modifyitems(items):
 
 def make_dry_run(target: str) -> list[str]:
     """The pytest command line `make <target>` runs (its last recipe line)."""
+    # As a user types it, even when this suite itself runs under make (as `make test` does):
+    # no variables or flags inherited from an outer make.
+    outer_make = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "PYTEST_ARGS"}
+    env = {name: value for name, value in os.environ.items() if name not in outer_make}
     result = subprocess.run(
-        ["make", "--dry-run", target], cwd=BASE_DIR, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "--dry-run", target],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     command = shlex.split(result.stdout.strip().splitlines()[-1])
     assert Path(command[0]).name == "pytest", command
