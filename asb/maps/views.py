@@ -12,6 +12,7 @@ from asb.maps.filters import MapFilters
 from asb.maps.folium_map import MapUrls, build_map
 from asb.maps.forms import QUALIFIER_NAMES, MapFilterForm
 from asb.policy import Permission, authorize
+from asb.static_files import asset_url
 
 blueprint = Blueprint("maps", __name__)
 # The incident log's search box takes at most this many characters.
@@ -23,7 +24,7 @@ def _urls(filters: MapFilters) -> MapUrls:
         return url_for("incidents.list_incidents", **filters.incident_list_args(**place))
 
     return MapUrls(
-        static=lambda filename: url_for("static", filename=filename),
+        static=asset_url,
         incident=lambda incident_id: url_for("incidents.show_incident", incident_id=incident_id),
         cell_list=lambda cell: incidents(cell=cell),
         place_list=lambda cell, place: incidents(cell=cell, text=place[:PLACE_SEARCH_MAX]),

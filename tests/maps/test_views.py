@@ -111,6 +111,16 @@ def test_the_page_loads_nothing_from_outside_but_the_tile_server(client, login_a
         assert url.startswith("/static/")
 
 
+def test_the_map_loads_leaflet_by_its_fingerprinted_names(client, login_as, hotspot):
+    """So the browser may cache Leaflet for a year, as it does the app's own assets."""
+    login_as(Role.ASB_LEAD, "community-safety")
+
+    html = client.get("/map").get_data(as_text=True)
+
+    assert re.search(r'src="/static/dist/leaflet/leaflet\.[0-9a-f]{10}\.js"', html)
+    assert re.search(r'href="/static/dist/leaflet/leaflet\.[0-9a-f]{10}\.css"', html)
+
+
 def test_a_configured_tile_server_is_the_only_outside_address(app, client, login_as, hotspot):
     login_as(Role.ASB_LEAD, "community-safety")
     app.config["MAP_TILE_URL"] = "https://tiles.intranet.example/{z}/{x}/{y}.png"
