@@ -3,6 +3,7 @@ the whole schema. Each model is written in its own feature's models.py."""
 
 from __future__ import annotations
 
+from asb.agreements.models import SharingAgreement
 from asb.audit.models import AuditEvent
 from asb.auth.models import Agency, User
 from asb.case_reviews.models import (
@@ -19,12 +20,14 @@ from asb.cases.models import (
     RiskAssessment,
     TimelineEntry,
 )
+from asb.disclosures.models import Disclosure, DisclosureSubject
 from asb.documents.models import Document
 from asb.incidents.models import Incident, IncidentChange, LocalAsbType, ReferenceCounter
 from asb.interventions.models import Intervention, InterventionBreach
 from asb.notifications.models import Notification, OutboxEmail
 from asb.people.models import CasePerson, IncidentPerson, Person, PersonMerge
 from asb.rate_limits.models import RateLimitCount
+from asb.sharing.models import CaseShare
 from asb.submissions.models import SubmissionKey
 
 __all__ = [
@@ -39,6 +42,9 @@ __all__ = [
     "CaseReviewApplication",
     "CaseReviewComplaint",
     "CaseReviewExplanation",
+    "CaseShare",
+    "Disclosure",
+    "DisclosureSubject",
     "Document",
     "Incident",
     "IncidentChange",
@@ -53,6 +59,7 @@ __all__ = [
     "RateLimitCount",
     "ReferenceCounter",
     "RiskAssessment",
+    "SharingAgreement",
     "SubmissionKey",
     "TimelineEntry",
     "User",

@@ -58,6 +58,25 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage-users"
     MANAGE_REFERENCE_DATA = "manage-reference-data"
     CHANGE_USER_ACCESS = "change-user-access"
+    # The partnership (sharing, disclosures, audit, data protection).
+    VIEW_AGREEMENTS = "view-agreements"
+    MANAGE_AGREEMENTS = "manage-agreements"
+    VIEW_DISCLOSURE_LOG = "view-disclosure-log"
+    RECORD_DISCLOSURE = "record-disclosure"
+    SHARE_CASE = "share-case"
+    WITHDRAW_SHARE = "withdraw-share"
+    VIEW_SHARED_RECORDS = "view-shared-records"
+    VIEW_SHARED_CASE = "view-shared-case"
+    ADD_SHARED_CASE_NOTE = "add-shared-case-note"
+    ADD_SHARED_CASE_INCIDENT = "add-shared-case-incident"
+    OPEN_WITH_EMERGENCY_ACCESS = "open-with-emergency-access"
+    REQUEST_PERSON_DETAILS = "request-person-details"
+    ANSWER_PERSON_DETAILS_REQUEST = "answer-person-details-request"
+    VIEW_AUDIT_TRAIL = "view-audit-trail"
+    MANAGE_PANEL_MEETINGS = "manage-panel-meetings"
+    MANAGE_SUBJECT_ACCESS = "manage-subject-access"
+    VIEW_RECORD_OF_PROCESSING = "view-record-of-processing"
+    RESET_TWO_FACTOR = "reset-two-factor"
 
 
 def _is_signed_in(user) -> bool:
@@ -259,6 +278,17 @@ _GENERAL_RULES: dict[Permission, Callable[[User], bool]] = {
     Permission.VIEW_OUTBOX: lambda user: user.role is Role.ADMIN or user.is_asb_lead,
     Permission.MANAGE_USERS: lambda user: user.role is Role.ADMIN,
     Permission.MANAGE_REFERENCE_DATA: lambda user: user.role is Role.ADMIN,
+    Permission.VIEW_AGREEMENTS: lambda user: (
+        user.role is Role.ADMIN or (_works_incidents(user) and user.role is not Role.OFFICER)
+    ),
+    Permission.MANAGE_AGREEMENTS: lambda user: user.role is Role.ADMIN or user.is_asb_lead,
+    Permission.VIEW_DISCLOSURE_LOG: lambda user: user.role is Role.ADMIN or user.is_asb_lead,
+    Permission.RECORD_DISCLOSURE: _works_incidents,
+    Permission.VIEW_SHARED_RECORDS: lambda user: user.is_partner,
+    Permission.VIEW_AUDIT_TRAIL: lambda user: user.role is Role.ADMIN or user.is_asb_lead,
+    Permission.MANAGE_PANEL_MEETINGS: lambda user: _works_incidents(user) and user.is_asb_lead,
+    Permission.MANAGE_SUBJECT_ACCESS: lambda user: user.role is Role.ADMIN or user.is_asb_lead,
+    Permission.VIEW_RECORD_OF_PROCESSING: lambda user: True,
 }
 
 _RECORD_RULES: dict[Permission, Callable[[User, object], bool]] = {

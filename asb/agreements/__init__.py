@@ -1,0 +1,1 @@
+"""Information sharing agreements: the register under which asb shares with partners."""

@@ -1,0 +1,1 @@
+"""Sharing cases, or chosen parts of them, with partner organisations under an agreement."""
