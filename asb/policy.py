@@ -254,6 +254,18 @@ def _merge_people(user: User, pair: tuple[Person, Person]) -> bool:
     return True
 
 
+def _record_disclosure(user: User, record: object) -> bool:
+    """Recording a disclosure about a case, an incident or a person names what was disclosed
+    and about whom: only someone who sees that record's personal details may."""
+    if isinstance(record, Case):
+        return _holds_case(user, record)
+    if isinstance(record, Incident):
+        return _view_personal_details(user, record)
+    if isinstance(record, Person):
+        return _view_person_details(user, record)
+    return False
+
+
 def _change_user_access(user: User, other: User) -> bool:
     """Admins set other people's role, agency and whether they may sign in, never their own:
     an admin who made themselves the ASB lead would read every reporter's details.
@@ -283,7 +295,6 @@ _GENERAL_RULES: dict[Permission, Callable[[User], bool]] = {
     ),
     Permission.MANAGE_AGREEMENTS: lambda user: user.role is Role.ADMIN or user.is_asb_lead,
     Permission.VIEW_DISCLOSURE_LOG: lambda user: user.role is Role.ADMIN or user.is_asb_lead,
-    Permission.RECORD_DISCLOSURE: _works_incidents,
     Permission.VIEW_SHARED_RECORDS: lambda user: user.is_partner,
     Permission.VIEW_AUDIT_TRAIL: lambda user: user.role is Role.ADMIN or user.is_asb_lead,
     Permission.MANAGE_PANEL_MEETINGS: lambda user: _works_incidents(user) and user.is_asb_lead,
@@ -311,6 +322,7 @@ _RECORD_RULES: dict[Permission, Callable[[User, object], bool]] = {
     Permission.VIEW_PERSON_DETAILS: _view_person_details,
     Permission.MERGE_PEOPLE: _merge_people,
     Permission.CHANGE_USER_ACCESS: _change_user_access,
+    Permission.RECORD_DISCLOSURE: _record_disclosure,
 }
 
 
