@@ -55,10 +55,22 @@ class SharingAgreement(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # Why it was ended before its planned end date, when it was.
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    # The signed agreement: stored outside static/ under a random name (asb.documents.storage);
+    # its name, type and checksum here.
+    document_filename: Mapped[str | None] = mapped_column(String(200))
+    document_storage_name: Mapped[str | None] = mapped_column(String(80), unique=True)
+    document_content_type: Mapped[str | None] = mapped_column(String(100))
+    document_size_bytes: Mapped[int | None]
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    document_uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    document_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     partner_agency: Mapped[Agency] = relationship(lazy="joined")
     owner: Mapped[User] = relationship(foreign_keys=[owner_id], lazy="joined")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    document_uploaded_by: Mapped[User | None] = relationship(foreign_keys=[document_uploaded_by_id])
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -77,6 +89,10 @@ class SharingAgreement(db.Model):
 
     def in_force_on(self, day: date) -> bool:
         return self.state_on(day) in {AgreementState.IN_FORCE, AgreementState.REVIEW_OVERDUE}
+
+    @property
+    def has_document(self) -> bool:
+        return self.document_storage_name is not None
 
     def covers(self, categories: set[DataCategory] | set[str]) -> bool:
         return {str(category) for category in categories} <= set(self.categories)
