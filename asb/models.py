@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from asb.agreements.models import SharingAgreement
 from asb.audit.models import AuditEvent
-from asb.auth.models import Agency, User
+from asb.auth.models import Agency, RecoveryCode, User
 from asb.case_reviews.models import (
     CaseReviewApplication,
     CaseReviewComplaint,
@@ -22,16 +22,22 @@ from asb.cases.models import (
 )
 from asb.disclosures.models import Disclosure, DisclosureSubject
 from asb.documents.models import Document
+from asb.emergency_access.models import EmergencyAccess
 from asb.incidents.models import Incident, IncidentChange, LocalAsbType, ReferenceCounter
 from asb.interventions.models import Intervention, InterventionBreach
 from asb.notifications.models import Notification, OutboxEmail
+from asb.panels.models import AgendaItem, PanelAttendance, PanelDisclosure, PanelMeeting, PanelPack
 from asb.people.models import CasePerson, IncidentPerson, Person, PersonMerge
 from asb.rate_limits.models import RateLimitCount
+from asb.retention.models import AnonymisedRecord
 from asb.sharing.models import CaseShare
+from asb.subject_access.models import SubjectAccessPerson, SubjectAccessRequest
 from asb.submissions.models import SubmissionKey
 
 __all__ = [
     "Agency",
+    "AgendaItem",
+    "AnonymisedRecord",
     "Assignment",
     "AuditEvent",
     "Case",
@@ -46,6 +52,7 @@ __all__ = [
     "Disclosure",
     "DisclosureSubject",
     "Document",
+    "EmergencyAccess",
     "Incident",
     "IncidentChange",
     "IncidentPerson",
@@ -54,12 +61,19 @@ __all__ = [
     "LocalAsbType",
     "Notification",
     "OutboxEmail",
+    "PanelAttendance",
+    "PanelDisclosure",
+    "PanelMeeting",
+    "PanelPack",
     "Person",
     "PersonMerge",
     "RateLimitCount",
+    "RecoveryCode",
     "ReferenceCounter",
     "RiskAssessment",
     "SharingAgreement",
+    "SubjectAccessPerson",
+    "SubjectAccessRequest",
     "SubmissionKey",
     "TimelineEntry",
     "User",
