@@ -1,0 +1,1 @@
+"""Subject access requests: their legal clock and the pack of what asb holds about a person."""
