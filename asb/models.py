@@ -25,6 +25,7 @@ from asb.documents.models import Document
 from asb.emergency_access.models import EmergencyAccess
 from asb.incidents.models import Incident, IncidentChange, LocalAsbType, ReferenceCounter
 from asb.interventions.models import Intervention, InterventionBreach
+from asb.known_to.models import PersonDetailsRequest
 from asb.notifications.models import Notification, OutboxEmail
 from asb.panels.models import AgendaItem, PanelAttendance, PanelDisclosure, PanelMeeting, PanelPack
 from asb.people.models import CasePerson, IncidentPerson, Person, PersonMerge
@@ -66,6 +67,7 @@ __all__ = [
     "PanelMeeting",
     "PanelPack",
     "Person",
+    "PersonDetailsRequest",
     "PersonMerge",
     "RateLimitCount",
     "RecoveryCode",
