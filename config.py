@@ -42,6 +42,15 @@ def _env_number(name: str, default: Number) -> Number:
         return default
 
 
+def _env_positive_number(name: str, default: Number) -> Number:
+    """A number setting that only makes sense above zero (a duration, a count)."""
+    value = _env_number(name, default)
+    if value <= 0:
+        _problems.append(f"{name} must be more than 0, not {os.environ[name]!r}")
+        return default
+    return value
+
+
 def _env_path(name: str, default: str) -> str:
     """A file named by the environment, or one packaged with asb (relative to this folder)."""
     return os.environ.get(name) or str(BASE_DIR / default)
@@ -91,6 +100,9 @@ class Config:
     # read from it only when set, since a client can write the header itself.
     ASB_TRUSTED_PROXIES = _env_number("ASB_TRUSTED_PROXIES", 0)
     PASSWORD_MIN_LENGTH = 12
+    # Two-factor sign-in (asb/auth/two_factor.py): how long a right password waits for its
+    # code (or for enrolment, for a role that requires two factors) before signing in again.
+    TWO_FACTOR_STEP_MINUTES = 10
 
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime already bounds the token
     SECURITY_HSTS = False
@@ -145,11 +157,15 @@ class Config:
     REPEAT_VICTIM_WINDOW_DAYS = _env_number("ASB_REPEAT_VICTIM_WINDOW_DAYS", 182)
 
     MAP_POINTS_CAP = _env_number("ASB_MAP_POINTS_CAP", 2000)
+    # How long emergency ("break glass") access to a restricted record lasts.
+    ASB_EMERGENCY_ACCESS_HOURS = _env_positive_number("ASB_EMERGENCY_ACCESS_HOURS", 24)
 
     INCIDENTS_PER_PAGE = 25
     # "Page x of N" needs a count; counting past this many rows costs more than the page.
     INCIDENT_COUNT_CAP = 10_000
     DEMO_PASSWORD = os.environ.get("ASB_DEMO_PASSWORD", "demo-password-2026")
+    # Demo accounts with published authenticator secrets (asb/demo/): never in production.
+    DEMO_ACCOUNTS_ALLOWED = True
 
 
 class DevelopmentConfig(Config):
@@ -171,6 +187,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_NAME = "__Host-asb_session"
     SECURITY_HSTS = True
     ASB_REQUIRE_MIGRATED = True
+    DEMO_ACCOUNTS_ALLOWED = False
 
     @classmethod
     def check(cls) -> None:

@@ -31,7 +31,7 @@ from asb.panels.models import AgendaItem, PanelAttendance, PanelDisclosure, Pane
 from asb.people.models import CasePerson, IncidentPerson, Person, PersonMerge
 from asb.rate_limits.models import RateLimitCount
 from asb.retention.models import AnonymisedRecord
-from asb.sharing.models import CaseShare
+from asb.sharing.models import CaseShare, CaseShareContribution
 from asb.subject_access.models import SubjectAccessPerson, SubjectAccessRequest
 from asb.submissions.models import SubmissionKey
 
@@ -50,6 +50,7 @@ __all__ = [
     "CaseReviewComplaint",
     "CaseReviewExplanation",
     "CaseShare",
+    "CaseShareContribution",
     "Disclosure",
     "DisclosureSubject",
     "Document",

@@ -16,12 +16,24 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
 from asb.audit.services import record_denial
 from asb.auth.models import Agency, Role, User
+from asb.calendar import today_in_london
 from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.cases.models import Case, CasePartner
+from asb.database import utcnow
+from asb.emergency_access.models import EmergencyAccess
 from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import IncidentSource
+from asb.known_to.models import (
+    MatchKeys,
+    PersonDetailsRequest,
+    records_about,
+    same_person_ids,
+)
+from asb.known_to.vocabulary import RequestStatus
+from asb.panels.models import PanelMeeting
 from asb.people.models import CasePerson, IncidentPerson, Person
+from asb.sharing.models import CaseShare
 
 
 class Permission(StrEnum):
@@ -70,10 +82,19 @@ class Permission(StrEnum):
     ADD_SHARED_CASE_NOTE = "add-shared-case-note"
     ADD_SHARED_CASE_INCIDENT = "add-shared-case-incident"
     OPEN_WITH_EMERGENCY_ACCESS = "open-with-emergency-access"
+    VIEW_EMERGENCY_ACCESS_LOG = "view-emergency-access-log"
+    END_EMERGENCY_ACCESS = "end-emergency-access"
+    VIEW_RECORD_EMERGENCY_ACCESS = "view-record-emergency-access"
     REQUEST_PERSON_DETAILS = "request-person-details"
     ANSWER_PERSON_DETAILS_REQUEST = "answer-person-details-request"
+    VIEW_PERSON_DETAILS_REQUESTS = "view-person-details-requests"
+    VIEW_PERSON_DETAILS_REQUEST = "view-person-details-request"
+    WITHDRAW_PERSON_DETAILS_REQUEST = "withdraw-person-details-request"
+    VIEW_APPROVED_PERSON_DETAILS = "view-approved-person-details"
     VIEW_AUDIT_TRAIL = "view-audit-trail"
     MANAGE_PANEL_MEETINGS = "manage-panel-meetings"
+    VIEW_PANEL_MEETINGS = "view-panel-meetings"
+    VIEW_PANEL_MEETING = "view-panel-meeting"
     MANAGE_SUBJECT_ACCESS = "manage-subject-access"
     VIEW_RECORD_OF_PROCESSING = "view-record-of-processing"
     RESET_TWO_FACTOR = "reset-two-factor"
@@ -92,10 +113,57 @@ def _is_recording_agency_or_lead(user: User, incident: Incident) -> bool:
     return user.is_asb_lead or incident.recording_agency_id == user.agency_id
 
 
-def _view_incident(user: User, incident: Incident) -> bool:
+def _is_recorder(user: User, incident: Incident) -> bool:
+    """Whoever recorded an incident keeps access to it, even one they recorded on behalf of
+    another agency and restricted."""
+    return incident.recorded_by_id is not None and incident.recorded_by_id == user.id
+
+
+def _may_open_with_emergency_access(user: User) -> bool:
+    """Internal officers and managers; the ASB lead sees every record already."""
+    return _works_incidents(user) and user.role in {Role.OFFICER, Role.MANAGER}
+
+
+def emergency_access_in_use(user, record: Incident | Case) -> EmergencyAccess | None:
+    """The live grant of emergency access through which the user sees this restricted record:
+    None when they see it on their own account, or not at all. It opens the record's page
+    and its personal details, never a list, and never lets anyone work the record."""
+    if not (_is_signed_in(user) and record.restricted and _may_open_with_emergency_access(user)):
+        return None
+    if isinstance(record, Incident):
+        if _sees_personal_details(user, record):
+            return None
+        held = EmergencyAccess.incident_id == record.id
+    else:
+        if _sees_case(user, record):
+            return None
+        held = EmergencyAccess.case_id == record.id
+    return db.session.scalars(
+        select(EmergencyAccess)
+        .where(
+            held,
+            EmergencyAccess.user_id == user.id,
+            EmergencyAccess.ended_at.is_(None),
+            EmergencyAccess.expires_at > utcnow(),
+        )
+        .order_by(EmergencyAccess.expires_at.desc())
+        .limit(1)
+    ).first()
+
+
+def _sees_incident(user: User, incident: Incident) -> bool:
+    """VIEW_INCIDENT on the user's own account, without emergency access."""
     if not _works_incidents(user):
         return False
-    return not incident.restricted or _is_recording_agency_or_lead(user, incident)
+    return (
+        not incident.restricted
+        or _is_recording_agency_or_lead(user, incident)
+        or _is_recorder(user, incident)
+    )
+
+
+def _view_incident(user: User, incident: Incident) -> bool:
+    return _sees_incident(user, incident) or emergency_access_in_use(user, incident) is not None
 
 
 def _edit_incident(user: User, incident: Incident) -> bool:
@@ -111,30 +179,67 @@ def _change_incident_status(user: User, incident: Incident) -> bool:
     return _view_incident(user, incident) and _is_recording_agency_or_lead(user, incident)
 
 
+def _sees_personal_details(user: User, incident: Incident) -> bool:
+    """VIEW_PERSONAL_DETAILS on the user's own account, without emergency access."""
+    return _sees_incident(user, incident) and (
+        _is_recording_agency_or_lead(user, incident) or _is_recorder(user, incident)
+    )
+
+
 def _view_personal_details(user: User, incident: Incident) -> bool:
-    return _view_incident(user, incident) and _is_recording_agency_or_lead(user, incident)
+    return (
+        _sees_personal_details(user, incident)
+        or emergency_access_in_use(user, incident) is not None
+    )
 
 
-def _view_case(user: User, case: Case) -> bool:
+def _is_case_creator(user: User, case: Case) -> bool:
+    """Whoever opened a case keeps access to it, even one led by another agency and restricted."""
+    return case.created_by_id is not None and case.created_by_id == user.id
+
+
+def _sees_case(user: User, case: Case) -> bool:
+    """VIEW_CASE on the user's own account, without emergency access."""
     if not _works_incidents(user):
         return False
-    if user.is_asb_lead:
+    if user.is_asb_lead or _is_case_creator(user, case):
         return True
     if case.restricted:
         return user.agency_id == case.assigned_agency_id
     return user.agency_id in case.involved_agency_ids
 
 
+def _view_case(user: User, case: Case) -> bool:
+    return _sees_case(user, case) or emergency_access_in_use(user, case) is not None
+
+
 def _holds_case(user: User, case: Case) -> bool:
     """The lead agency and the assigned team work the case; partner agencies contribute."""
-    return _view_case(user, case) and (
+    return _sees_case(user, case) and (
         user.is_asb_lead or user.agency_id in {case.lead_agency_id, case.assigned_agency_id}
     )
 
 
+def _view_case_personal_details(user: User, case: Case) -> bool:
+    return (
+        _holds_case(user, case)
+        or (_sees_case(user, case) and _is_case_creator(user, case))
+        or emergency_access_in_use(user, case) is not None
+    )
+
+
+def _view_record_emergency_access(user: User, record: object) -> bool:
+    """The record's owners and the ASB lead see who opened it with emergency access."""
+    if isinstance(record, Incident):
+        return _sees_personal_details(user, record) and _is_recording_agency_or_lead(user, record)
+    if isinstance(record, Case):
+        return _holds_case(user, record)
+    return False
+
+
 def _assign_case(user: User, case: Case) -> bool:
     if user.is_asb_lead:
-        return _view_case(user, case)
+        return _sees_case(user, case)
     return user.role is Role.MANAGER and _holds_case(user, case)
 
 
@@ -150,11 +255,11 @@ def _own_case_action(user: User, case: Case) -> bool:
     """An action's owner: the ASB lead, or an officer or manager of an agency working the case
     who sees it."""
     if user.is_asb_lead:
-        return _view_case(user, case)
+        return _sees_case(user, case)
     return (
         user.role in {Role.OFFICER, Role.MANAGER}
         and user.agency_id in case.involved_agency_ids
-        and _view_case(user, case)
+        and _sees_case(user, case)
     )
 
 
@@ -164,7 +269,7 @@ def _pick_up_case(user: User, case: Case) -> bool:
         and case.case_officer_id is None
         and user.role in {Role.OFFICER, Role.MANAGER}
         and user.agency_id == case.assigned_agency_id
-        and _view_case(user, case)
+        and _sees_case(user, case)
     )
 
 
@@ -176,7 +281,7 @@ def _view_case_review(user: User, application: CaseReviewApplication) -> bool:
         user.is_asb_lead
         or application.created_by_id == user.id
         or application.spoc_id == user.id
-        or (application.case is not None and _view_case(user, application.case))
+        or (application.case is not None and _sees_case(user, application.case))
     )
 
 
@@ -232,7 +337,7 @@ def _view_person_details(user: User, person: Person) -> bool:
     if user.is_asb_lead:
         return True
     cases, incidents = _person_records(person)
-    return any(_holds_case(user, case) for case in cases) or any(
+    return any(_view_case_personal_details(user, case) for case in cases) or any(
         _view_personal_details(user, incident) for incident in incidents
     )
 
@@ -249,7 +354,7 @@ def _merge_people(user: User, pair: tuple[Person, Person]) -> bool:
             return False
         if not all(_holds_case(user, case) for case in cases):
             return False
-        if not all(_view_personal_details(user, incident) for incident in incidents):
+        if not all(_sees_personal_details(user, incident) for incident in incidents):
             return False
     return True
 
@@ -264,6 +369,144 @@ def _record_disclosure(user: User, record: object) -> bool:
     if isinstance(record, Person):
         return _view_person_details(user, record)
     return False
+
+
+def _view_panel_meeting(user: User, meeting: PanelMeeting) -> bool:
+    """The ASB lead, and managers of the internal agencies attending (to read, not change)."""
+    if not _works_incidents(user):
+        return False
+    return user.is_asb_lead or (user.role is Role.MANAGER and user.agency_id in meeting.agency_ids)
+
+
+def agency_sees_case(agency: Agency, case: Case) -> bool:
+    """Whether an internal agency's officers see the case (VIEW_CASE for an officer of it who
+    is not the ASB lead), for what is handed to the agency as a whole: a panel meeting's pack.
+    External agencies see only what an agreement lets them, decided by what shares it."""
+    if agency.is_external:
+        return False
+    if case.restricted:
+        return agency.id == case.assigned_agency_id
+    return agency.id in case.involved_agency_ids
+
+
+def agency_holds_case(agency: Agency, case: Case) -> bool:
+    """Whether an internal agency's officers see the case's personal details (as _holds_case)."""
+    return agency_sees_case(agency, case) and agency.id in {
+        case.lead_agency_id,
+        case.assigned_agency_id,
+    }
+
+
+def agency_sees_incident(agency: Agency, incident: Incident) -> bool:
+    """Whether an internal agency's officers see the incident (as _view_incident)."""
+    if agency.is_external:
+        return False
+    return not incident.restricted or incident.recording_agency_id == agency.id
+
+
+def _share_case(user: User, case: Case) -> bool:
+    """The ASB lead, or a manager of the case's lead agency. A restricted case stays with its
+    team and the lead: it is never shared in asb."""
+    if case.restricted or not _view_case(user, case):
+        return False
+    return user.is_asb_lead or (user.role is Role.MANAGER and user.agency_id == case.lead_agency_id)
+
+
+def _withdraw_share(user: User, share: CaseShare) -> bool:
+    """Whoever shared it, the ASB lead, or a manager of the case's lead agency."""
+    if not _view_case(user, share.case):
+        return False
+    return (
+        user.is_asb_lead
+        or user.id == share.shared_by_id
+        or (user.role is Role.MANAGER and user.agency_id == share.case.lead_agency_id)
+    )
+
+
+def _live_share(user: User, case: Case) -> CaseShare | None:
+    """The share that lets a partner user see the case today, if there is one."""
+    if not user.is_partner or case.restricted:
+        return None
+    today = today_in_london()
+    shares = db.session.scalars(
+        select(CaseShare).where(
+            CaseShare.case_id == case.id,
+            CaseShare.agency_id == user.agency_id,
+            CaseShare.withdrawn_at.is_(None),
+        )
+    )
+    return next((share for share in shares if share.is_live_on(today)), None)
+
+
+def _view_shared_case(user: User, case: Case) -> bool:
+    return _live_share(user, case) is not None
+
+
+def _add_shared_case_note(user: User, case: Case) -> bool:
+    share = _live_share(user, case)
+    return share is not None and share.may_add_notes
+
+
+def _add_shared_case_incident(user: User, case: Case) -> bool:
+    share = _live_share(user, case)
+    return share is not None and share.may_add_incidents
+
+
+def _sees_record_details(user: User, record: Incident | Case) -> bool:
+    if isinstance(record, Incident):
+        return _view_personal_details(user, record)
+    return _view_case_personal_details(user, record)
+
+
+def _request_person_details(user: User, target: tuple[Person, Agency]) -> bool:
+    """An officer who sees a person's details may ask another agency for its own: one that
+    holds records about the person (or about a matching record) whose details they may not
+    see. Restricted records count: the request names the agency, never the record."""
+    person, agency = target
+    if not _works_incidents(user) or agency.id == user.agency_id:
+        return False
+    if person.merged_into_id is not None or not _view_person_details(user, person):
+        return False
+    held = records_about(same_person_ids(MatchKeys.of(person))).held_by(agency.id)
+    return any(not _sees_record_details(user, record) for record in [*held.incidents, *held.cases])
+
+
+def _answers_for_holder(user: User, request: PersonDetailsRequest) -> bool:
+    """A manager of the agency asked, or the ASB lead; never whoever asked."""
+    if not _works_incidents(user) or request.requested_by_id == user.id:
+        return False
+    return user.is_asb_lead or (
+        user.role is Role.MANAGER and user.agency_id == request.holding_agency_id
+    )
+
+
+def _answer_person_details_request(user: User, request: PersonDetailsRequest) -> bool:
+    return request.status is RequestStatus.PENDING and _answers_for_holder(user, request)
+
+
+def _view_person_details_request(user: User, request: PersonDetailsRequest) -> bool:
+    if not _works_incidents(user):
+        return False
+    return request.requested_by_id == user.id or _answers_for_holder(user, request)
+
+
+def _withdraw_person_details_request(user: User, request: PersonDetailsRequest) -> bool:
+    return (
+        _works_incidents(user)
+        and request.status is RequestStatus.PENDING
+        and request.requested_by_id == user.id
+    )
+
+
+def _view_approved_person_details(user: User, request: PersonDetailsRequest) -> bool:
+    """The agency that asked, while the approval lasts: those of its officers who see their own
+    record of the person."""
+    return (
+        _works_incidents(user)
+        and user.agency_id == request.requesting_agency_id
+        and request.approval_live_on(today_in_london())
+        and _view_person_details(user, request.person)
+    )
 
 
 def _change_user_access(user: User, other: User) -> bool:
@@ -298,8 +541,17 @@ _GENERAL_RULES: dict[Permission, Callable[[User], bool]] = {
     Permission.VIEW_SHARED_RECORDS: lambda user: user.is_partner,
     Permission.VIEW_AUDIT_TRAIL: lambda user: user.role is Role.ADMIN or user.is_asb_lead,
     Permission.MANAGE_PANEL_MEETINGS: lambda user: _works_incidents(user) and user.is_asb_lead,
+    Permission.VIEW_PANEL_MEETINGS: lambda user: (
+        _works_incidents(user) and (user.is_asb_lead or user.role is Role.MANAGER)
+    ),
     Permission.MANAGE_SUBJECT_ACCESS: lambda user: user.role is Role.ADMIN or user.is_asb_lead,
     Permission.VIEW_RECORD_OF_PROCESSING: lambda user: True,
+    Permission.VIEW_PERSON_DETAILS_REQUESTS: lambda user: (
+        _works_incidents(user) and (user.is_asb_lead or user.role is Role.MANAGER)
+    ),
+    Permission.OPEN_WITH_EMERGENCY_ACCESS: _may_open_with_emergency_access,
+    Permission.VIEW_EMERGENCY_ACCESS_LOG: lambda user: _works_incidents(user) and user.is_asb_lead,
+    Permission.END_EMERGENCY_ACCESS: lambda user: _works_incidents(user) and user.is_asb_lead,
 }
 
 _RECORD_RULES: dict[Permission, Callable[[User, object], bool]] = {
@@ -308,8 +560,8 @@ _RECORD_RULES: dict[Permission, Callable[[User, object], bool]] = {
     Permission.EDIT_INCIDENT: _edit_incident,
     Permission.CHANGE_INCIDENT_STATUS: _change_incident_status,
     Permission.VIEW_CASE: _view_case,
-    Permission.VIEW_CASE_PERSONAL_DETAILS: _holds_case,
-    Permission.ADD_CASE_NOTE: _view_case,
+    Permission.VIEW_CASE_PERSONAL_DETAILS: _view_case_personal_details,
+    Permission.ADD_CASE_NOTE: _sees_case,
     Permission.WORK_CASE: _holds_case,
     Permission.ASSIGN_CASE: _assign_case,
     Permission.ASSIGN_CASE_TO: _assign_case_to,
@@ -322,7 +574,19 @@ _RECORD_RULES: dict[Permission, Callable[[User, object], bool]] = {
     Permission.VIEW_PERSON_DETAILS: _view_person_details,
     Permission.MERGE_PEOPLE: _merge_people,
     Permission.CHANGE_USER_ACCESS: _change_user_access,
+    Permission.REQUEST_PERSON_DETAILS: _request_person_details,
+    Permission.ANSWER_PERSON_DETAILS_REQUEST: _answer_person_details_request,
+    Permission.VIEW_PERSON_DETAILS_REQUEST: _view_person_details_request,
+    Permission.WITHDRAW_PERSON_DETAILS_REQUEST: _withdraw_person_details_request,
+    Permission.VIEW_APPROVED_PERSON_DETAILS: _view_approved_person_details,
+    Permission.VIEW_RECORD_EMERGENCY_ACCESS: _view_record_emergency_access,
+    Permission.VIEW_PANEL_MEETING: _view_panel_meeting,
     Permission.RECORD_DISCLOSURE: _record_disclosure,
+    Permission.SHARE_CASE: _share_case,
+    Permission.WITHDRAW_SHARE: _withdraw_share,
+    Permission.VIEW_SHARED_CASE: _view_shared_case,
+    Permission.ADD_SHARED_CASE_NOTE: _add_shared_case_note,
+    Permission.ADD_SHARED_CASE_INCIDENT: _add_shared_case_incident,
 }
 
 
@@ -364,7 +628,11 @@ def visible_incidents(user) -> ColumnElement[bool]:
         return false()
     if user.is_asb_lead:
         return true()
-    return or_(Incident.restricted.is_(False), Incident.recording_agency_id == user.agency_id)
+    return or_(
+        Incident.restricted.is_(False),
+        Incident.recording_agency_id == user.agency_id,
+        Incident.recorded_by_id == user.id,
+    )
 
 
 def personal_details_visible(user) -> ColumnElement[bool]:
@@ -373,7 +641,7 @@ def personal_details_visible(user) -> ColumnElement[bool]:
         return false()
     if user.is_asb_lead:
         return true()
-    return Incident.recording_agency_id == user.agency_id
+    return or_(Incident.recording_agency_id == user.agency_id, Incident.recorded_by_id == user.id)
 
 
 def hides_existence(user, record: object | None) -> bool:
@@ -433,6 +701,7 @@ def visible_cases(user) -> ColumnElement[bool]:
     return or_(
         and_(Case.restricted.is_(False), involved),
         and_(Case.restricted.is_(True), Case.assigned_agency_id == user.agency_id),
+        Case.created_by_id == user.id,
     )
 
 
