@@ -108,6 +108,7 @@ def register_routing(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from asb.admin.views import blueprint as admin
+    from asb.agreements.views import blueprint as agreements
     from asb.auth.views import blueprint as auth
     from asb.case_reviews.views import blueprint as case_reviews
     from asb.cases.views import blueprint as cases
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from asb.maps.views import blueprint as maps
     from asb.notifications.views import blueprint as notifications
     from asb.overview.views import blueprint as overview
+    from asb.panels.views import blueprint as panels
     from asb.people.views import blueprint as people
 
     for blueprint in (
@@ -134,7 +136,9 @@ def register_blueprints(app: Flask) -> None:
         geo,
         maps,
         overview,
+        panels,
         admin,
+        agreements,
     ):
         app.register_blueprint(blueprint)
 
