@@ -114,14 +114,10 @@ def upgrade():
 
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.alter_column("sequence", existing_type=sa.Integer(), nullable=False)
-        batch_op.alter_column(
-            "previous_hash", existing_type=sa.String(length=64), nullable=False
-        )
+        batch_op.alter_column("previous_hash", existing_type=sa.String(length=64), nullable=False)
         batch_op.alter_column("entry_hash", existing_type=sa.String(length=64), nullable=False)
         batch_op.create_unique_constraint(batch_op.f("uq_audit_events_sequence"), ["sequence"])
-        batch_op.create_index(
-            "ix_audit_events_object", ["object_type", "object_id"], unique=False
-        )
+        batch_op.create_index("ix_audit_events_object", ["object_type", "object_id"], unique=False)
 
     if op.get_bind().dialect.name == "postgresql":
         op.execute(POSTGRESQL_FUNCTION)
