@@ -150,6 +150,12 @@ class Config:
         "ASB_CASE_REVIEW_CONFIG", "asb/case_reviews/config/case_review.json"
     )
     ASB_WARD_POPULATION = _env_path("ASB_WARD_POPULATION", "asb/maps/config/ward_population.json")
+    ASB_RETENTION_SCHEDULE = _env_path(
+        "ASB_RETENTION_SCHEDULE", "asb/retention/config/retention.json"
+    )
+    ASB_RECORD_OF_PROCESSING = _env_path(
+        "ASB_RECORD_OF_PROCESSING", "asb/processing/config/record_of_processing.json"
+    )
     DOCUMENT_MAX_BYTES = _env_number("ASB_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
     DOCUMENT_STORAGE_DIR = os.environ.get("ASB_DOCUMENT_STORAGE_DIR")  # unset: instance/documents
     MAX_CONTENT_LENGTH = DOCUMENT_MAX_BYTES + 1024 * 1024

@@ -516,6 +516,14 @@ def _change_user_access(user: User, other: User) -> bool:
     return user.role is Role.ADMIN and other.id != user.id
 
 
+def _reset_two_factor(user: User, other: User) -> bool:
+    """Admins reset a lost phone's two-factor sign-in for others, never their own (that would
+    let a stolen password replace the second factor); an ASB lead, for others but admins."""
+    if other.id == user.id:
+        return False
+    return user.role is Role.ADMIN or (user.is_asb_lead and other.role is not Role.ADMIN)
+
+
 _GENERAL_RULES: dict[Permission, Callable[[User], bool]] = {
     Permission.VIEW_INCIDENT_LOG: _works_incidents,
     Permission.RECORD_INCIDENT: _works_incidents,
@@ -574,6 +582,7 @@ _RECORD_RULES: dict[Permission, Callable[[User, object], bool]] = {
     Permission.VIEW_PERSON_DETAILS: _view_person_details,
     Permission.MERGE_PEOPLE: _merge_people,
     Permission.CHANGE_USER_ACCESS: _change_user_access,
+    Permission.RESET_TWO_FACTOR: _reset_two_factor,
     Permission.REQUEST_PERSON_DETAILS: _request_person_details,
     Permission.ANSWER_PERSON_DETAILS_REQUEST: _answer_person_details_request,
     Permission.VIEW_PERSON_DETAILS_REQUEST: _view_person_details_request,

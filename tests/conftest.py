@@ -208,7 +208,8 @@ def login_as(client: FlaskClient):
 
 
 def sign_in_session(client: FlaskClient, user: User) -> None:
-    """Put a signed-in session in the client's cookie, as the sign-in page would."""
+    """Put a signed-in session in the client's cookie, as the sign-in pages would after both
+    steps (the password, and the second factor where the user has or needs one)."""
     from asb.database import utcnow
 
     now = utcnow().timestamp()
@@ -219,6 +220,7 @@ def sign_in_session(client: FlaskClient, user: User) -> None:
         session["asb_generation"] = user.session_generation
         session["asb_signed_in_at"] = now
         session["asb_seen_at"] = now
+        session["asb_second_factor"] = True
 
 
 _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)

@@ -13,6 +13,7 @@ from asb.admin.forms import (
     UserAccessForm,
 )
 from asb.auth import services as auth_services
+from asb.auth import two_factor
 from asb.auth.current import signed_in_user
 from asb.auth.models import Agency, Role, User
 from asb.extensions import db
@@ -111,7 +112,29 @@ def _user_page(user: User, form: UserAccessForm, reset_form: ResetPasswordForm) 
         reset_form=reset_form,
         action_form=BaseForm(),
         may_change_access=can(signed_in_user(), Permission.CHANGE_USER_ACCESS, user),
+        may_reset_two_factor=can(signed_in_user(), Permission.RESET_TWO_FACTOR, user),
     )
+
+
+@blueprint.route("/users/<int:user_id>/reset-two-factor", methods=["GET", "POST"])
+@login_required
+def reset_two_factor(user_id: int):
+    """For a lost phone: the user sets up two-factor sign-in again at their next sign-in."""
+    authorize(Permission.MANAGE_USERS)
+    user = db.get_or_404(User, user_id)
+    authorize(Permission.RESET_TWO_FACTOR, user)
+    if not user.has_two_factor:
+        flash(f"{user.name} has not set up two-factor sign-in.")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    form = BaseForm()
+    if form.validate_on_submit():
+        two_factor.reset(user, actor=signed_in_user())
+        db.session.commit()
+        flash(
+            f"{user.name}'s two-factor sign-in has been reset and their sessions ended.", "success"
+        )
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/user_reset_two_factor.html", user=user, form=form)
 
 
 @blueprint.post("/users/<int:user_id>/deactivate")

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from asb.auth.password_strength import weakness
 from asb.forms import BaseForm
+from asb.submissions import SubmitOnceInput
 
 
 class SignInForm(BaseForm):
@@ -69,3 +70,38 @@ class ChangePasswordForm(BaseForm):
     def validate_confirm_password(self, field):
         if field.data != self.new_password.data:
             raise ValidationError("Passwords do not match: enter the same new password twice")
+
+
+def _without_spaces(value):
+    return "".join(value.split()) if isinstance(value, str) else value
+
+
+class TwoFactorCodeForm(BaseForm):
+    """The second step of signing in: a code from the app, or a recovery code."""
+
+    code = StringField(
+        "Code",
+        widget=GovTextInput(),
+        description="The 6-digit code your authenticator app shows now, or a recovery code",
+        filters=[_without_spaces],
+        validators=[
+            DataRequired("Enter the 6-digit code from your authenticator app"),
+            Length(max=40, message="Enter the 6-digit code from your authenticator app"),
+        ],
+    )
+    # A code is accepted once: a second click would be refused as used.
+    submit = SubmitField("Continue", widget=SubmitOnceInput())
+
+
+class EnrolmentForm(BaseForm):
+    code = StringField(
+        "Code from your authenticator app",
+        widget=GovTextInput(),
+        filters=[_without_spaces],
+        validators=[DataRequired("Enter the 6-digit code from your authenticator app")],
+    )
+    submit = SubmitField("Turn on two-factor sign-in", widget=SubmitOnceInput())
+
+    def validate_code(self, field):
+        if len(field.data) != 6 or not field.data.isascii() or not field.data.isdigit():
+            raise ValidationError("Enter the 6 digits your authenticator app shows, like 123456")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from asb.database import UTCDateTime, enum_type, utcnow
@@ -58,6 +58,13 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Two-factor sign-in (asb.auth.two_factor). The authenticator app's shared secret (base32)
+    # is set when enrolment starts and counts only once a code has confirmed it (enabled_at);
+    # it is never shown again after enrolment, nor logged. The last time step a code was
+    # accepted for: no step is accepted twice.
+    two_factor_secret: Mapped[str | None] = mapped_column(String(64))
+    two_factor_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    two_factor_last_step: Mapped[int | None]
 
     agency: Mapped[Agency] = relationship(lazy="joined")
 
@@ -76,5 +83,27 @@ class User(UserMixin, db.Model):
     def is_partner(self) -> bool:
         return self.role is Role.PARTNER or self.agency.is_external
 
+    @property
+    def has_two_factor(self) -> bool:
+        return self.two_factor_enabled_at is not None
+
+    @property
+    def requires_two_factor(self) -> bool:
+        """Those who see most must sign in with two factors: the ASB lead, admins, partners."""
+        return self.role in {Role.ASB_LEAD, Role.ADMIN} or self.is_partner
+
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}@{self.agency.code}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use code to sign in without the authenticator app, kept as its hash only."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

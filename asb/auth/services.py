@@ -49,6 +49,8 @@ class SignInResult:
     user: User | None = None
     refusal: SignInRefusal | None = None
     retry_after_seconds: int = 0
+    # The password was right, and the user must now give their second factor.
+    second_factor_needed: bool = False
 
 
 def sign_in_limits() -> tuple[Limit, Limit]:
@@ -145,10 +147,28 @@ def finish_sign_in(attempt: SignInAttempt, password: str) -> SignInResult:
             record_event("auth.account-locked", actor=user, obj=user)
         return SignInResult(refusal=SignInRefusal.WRONG_CREDENTIALS)
 
+    if needs_rehash(attempt.password_hash):
+        user.password_hash = hash_password(password)
+    if user.has_two_factor:
+        # The attempt stays counted as a failure until the code is right too (see
+        # asb.auth.two_factor): a known password buys no fresh guesses at the code.
+        record_event("auth.sign-in", actor=user, outcome="awaiting-second-factor")
+        return SignInResult(user=user, second_factor_needed=True)
+    accept_sign_in(attempt)
+    record_event("auth.sign-in", actor=user, outcome="success")
+    # A role that requires two factors enrols before the session starts.
+    return SignInResult(user=user, second_factor_needed=user.requires_two_factor)
+
+
+def accept_sign_in(attempt: SignInAttempt, *, attempts: int = 1) -> None:
+    """Give back the limits' count of the attempts that made up a successful sign-in, and
+    clear the account's count and lock unless an attempt was counted after this one."""
+    user = attempt.user
     # Rows in the order start_sign_in takes them (limits, then the user), so that two
     # sign-ins never each wait for the other.
     for limit, subject in zip(sign_in_limits(), (attempt.address, attempt.email), strict=True):
-        rate_limits.give_back(limit, subject)
+        for _ in range(attempts):
+            rate_limits.give_back(limit, subject)
     db.session.execute(
         update(User)
         .where(User.id == user.id, User.failed_sign_in_count == attempt.number)
@@ -159,11 +179,8 @@ def finish_sign_in(attempt: SignInAttempt, password: str) -> SignInResult:
         update(User).where(User.id == user.id).values(last_signed_in_at=utcnow()),
         execution_options={"synchronize_session": False},
     )
-    db.session.expire(user)
-    if needs_rehash(attempt.password_hash):
-        user.password_hash = hash_password(password)
-    record_event("auth.sign-in", actor=user, outcome="success")
-    return SignInResult(user=user)
+    counted = ["failed_sign_in_count", "last_failed_sign_in_at", "locked_until"]
+    db.session.expire(user, [*counted, "last_signed_in_at"])
 
 
 def sign_out_everywhere(user: User) -> None:

@@ -10,7 +10,7 @@ from asb.auth import services
 from asb.auth.current import signed_in_user
 from asb.auth.forms import ChangePasswordForm, SignInForm
 from asb.auth.passwords import verify_password
-from asb.auth.sessions import end_session, start_session
+from asb.auth.sessions import await_second_factor, end_session, start_session, stop_awaiting
 from asb.extensions import db
 
 blueprint = Blueprint("auth", __name__)
@@ -43,6 +43,7 @@ def sign_in():
         return redirect(url_for("main.index"))
     form = SignInForm()
     if not form.validate_on_submit():
+        stop_awaiting()  # back here from the second step: start again
         return render_template("auth/sign_in.html", form=form)
     attempt = services.start_sign_in(form.email.data, request.remote_addr or "unknown")
     # Counted before the password is checked, so that simultaneous guesses see each other.
@@ -50,8 +51,13 @@ def sign_in():
     result = services.finish_sign_in(attempt, form.password.data)
     db.session.commit()
     if result.user is not None:
+        next_url = safe_next_url(request.args.get("next"))
+        if result.second_factor_needed:
+            await_second_factor(result.user, next_url)
+            step = "auth.enter_code" if result.user.has_two_factor else "auth.set_up_two_factor"
+            return redirect(url_for(step))
         start_session(result.user)
-        return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+        return redirect(next_url or url_for("main.index"))
     if result.refusal is services.SignInRefusal.RATE_LIMITED:
         minutes = math.ceil(result.retry_after_seconds / 60)
         form.email.errors.append(
@@ -90,3 +96,6 @@ def change_password():
             flash("Your password has been changed. You have been signed out everywhere else.")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
+
+
+from asb.auth import two_factor_views  # noqa: E402, F401  (its routes, on this blueprint)

@@ -18,3 +18,24 @@ def signed_in(client) -> bool:
         return False
     assert response.status_code == 200
     return True
+
+
+# A test authenticator secret (base32): tests compute its codes with asb.auth.two_factor.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def with_two_factor(secret: str = TOTP_SECRET) -> dict:
+    """make_user's fields for a user who has set up two-factor sign-in with the secret."""
+    from asb.database import utcnow
+
+    return {"two_factor_secret": secret, "two_factor_enabled_at": utcnow()}
+
+
+def code_now(secret: str = TOTP_SECRET) -> str:
+    from asb.auth.two_factor import current_code
+
+    return current_code(secret)
+
+
+def enter_code(client, code: str):
+    return client.post("/sign-in/code", data={"code": code})

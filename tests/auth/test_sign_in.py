@@ -12,7 +12,7 @@ from asb.audit.models import AuditEvent
 from asb.auth import passwords
 from asb.auth.models import Role
 from asb.extensions import db
-from tests.auth.helpers import sign_in, signed_in
+from tests.auth.helpers import code_now, enter_code, sign_in, signed_in, with_two_factor
 from tests.conftest import sign_in_session
 from tests.factories import TEST_PASSWORD
 from tests.helpers import visible_text
@@ -274,7 +274,8 @@ def test_sign_in_form_keeps_next_in_its_action(client):
 
 
 def test_partner_signs_in_but_sees_no_incidents(client, make_user):
-    partner = make_user(Role.PARTNER, "city-police")
-    assert sign_in(client, partner.email).location == "/"
+    partner = make_user(Role.PARTNER, "city-police", **with_two_factor())
+    assert sign_in(client, partner.email).location == "/sign-in/code"
+    assert enter_code(client, code_now()).location == "/"
     assert client.get("/").status_code == 200
     assert client.get("/incidents").status_code == 403
