@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from asb.geo.views import blueprint as geo
     from asb.incidents.views import blueprint as incidents
     from asb.interventions.views import blueprint as interventions
+    from asb.known_to.views import blueprint as known_to
     from asb.main.views import blueprint as main
     from asb.maps.views import blueprint as maps
     from asb.notifications.views import blueprint as notifications
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
         incidents,
         cases,
         people,
+        known_to,
         interventions,
         documents,
         case_reviews,
