@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from asb.case_reviews.views import blueprint as case_reviews
     from asb.cases.views import blueprint as cases
     from asb.documents.views import blueprint as documents
+    from asb.emergency_access.views import blueprint as emergency_access
     from asb.geo.views import blueprint as geo
     from asb.incidents.views import blueprint as incidents
     from asb.interventions.views import blueprint as interventions
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     from asb.overview.views import blueprint as overview
     from asb.panels.views import blueprint as panels
     from asb.people.views import blueprint as people
+    from asb.sharing.views import blueprint as sharing
 
     for blueprint in (
         main,
@@ -133,7 +135,9 @@ def register_blueprints(app: Flask) -> None:
         known_to,
         interventions,
         documents,
+        sharing,
         case_reviews,
+        emergency_access,
         notifications,
         geo,
         maps,

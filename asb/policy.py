@@ -31,13 +31,6 @@ from asb.known_to.models import (
     same_person_ids,
 )
 from asb.known_to.vocabulary import RequestStatus
-from asb.known_to.models import (
-    MatchKeys,
-    PersonDetailsRequest,
-    records_about,
-    same_person_ids,
-)
-from asb.known_to.vocabulary import RequestStatus
 from asb.panels.models import PanelMeeting
 from asb.people.models import CasePerson, IncidentPerson, Person
 from asb.sharing.models import CaseShare
@@ -94,10 +87,6 @@ class Permission(StrEnum):
     VIEW_RECORD_EMERGENCY_ACCESS = "view-record-emergency-access"
     REQUEST_PERSON_DETAILS = "request-person-details"
     ANSWER_PERSON_DETAILS_REQUEST = "answer-person-details-request"
-    VIEW_PERSON_DETAILS_REQUESTS = "view-person-details-requests"
-    VIEW_PERSON_DETAILS_REQUEST = "view-person-details-request"
-    WITHDRAW_PERSON_DETAILS_REQUEST = "withdraw-person-details-request"
-    VIEW_APPROVED_PERSON_DETAILS = "view-approved-person-details"
     VIEW_PERSON_DETAILS_REQUESTS = "view-person-details-requests"
     VIEW_PERSON_DETAILS_REQUEST = "view-person-details-request"
     WITHDRAW_PERSON_DETAILS_REQUEST = "withdraw-person-details-request"
@@ -520,63 +509,6 @@ def _view_approved_person_details(user: User, request: PersonDetailsRequest) -> 
     )
 
 
-def _sees_record_details(user: User, record: Incident | Case) -> bool:
-    if isinstance(record, Incident):
-        return _view_personal_details(user, record)
-    return _view_case_personal_details(user, record)
-
-
-def _request_person_details(user: User, target: tuple[Person, Agency]) -> bool:
-    """An officer who sees a person's details may ask another agency for its own: one that
-    holds records about the person (or about a matching record) whose details they may not
-    see. Restricted records count: the request names the agency, never the record."""
-    person, agency = target
-    if not _works_incidents(user) or agency.id == user.agency_id:
-        return False
-    if person.merged_into_id is not None or not _view_person_details(user, person):
-        return False
-    held = records_about(same_person_ids(MatchKeys.of(person))).held_by(agency.id)
-    return any(not _sees_record_details(user, record) for record in [*held.incidents, *held.cases])
-
-
-def _answers_for_holder(user: User, request: PersonDetailsRequest) -> bool:
-    """A manager of the agency asked, or the ASB lead; never whoever asked."""
-    if not _works_incidents(user) or request.requested_by_id == user.id:
-        return False
-    return user.is_asb_lead or (
-        user.role is Role.MANAGER and user.agency_id == request.holding_agency_id
-    )
-
-
-def _answer_person_details_request(user: User, request: PersonDetailsRequest) -> bool:
-    return request.status is RequestStatus.PENDING and _answers_for_holder(user, request)
-
-
-def _view_person_details_request(user: User, request: PersonDetailsRequest) -> bool:
-    if not _works_incidents(user):
-        return False
-    return request.requested_by_id == user.id or _answers_for_holder(user, request)
-
-
-def _withdraw_person_details_request(user: User, request: PersonDetailsRequest) -> bool:
-    return (
-        _works_incidents(user)
-        and request.status is RequestStatus.PENDING
-        and request.requested_by_id == user.id
-    )
-
-
-def _view_approved_person_details(user: User, request: PersonDetailsRequest) -> bool:
-    """The agency that asked, while the approval lasts: those of its officers who see their own
-    record of the person."""
-    return (
-        _works_incidents(user)
-        and user.agency_id == request.requesting_agency_id
-        and request.approval_live_on(today_in_london())
-        and _view_person_details(user, request.person)
-    )
-
-
 def _change_user_access(user: User, other: User) -> bool:
     """Admins set other people's role, agency and whether they may sign in, never their own:
     an admin who made themselves the ASB lead would read every reporter's details.
@@ -625,9 +557,6 @@ _GENERAL_RULES: dict[Permission, Callable[[User], bool]] = {
     Permission.VIEW_PERSON_DETAILS_REQUESTS: lambda user: (
         _works_incidents(user) and (user.is_asb_lead or user.role is Role.MANAGER)
     ),
-    Permission.VIEW_PERSON_DETAILS_REQUESTS: lambda user: (
-        _works_incidents(user) and (user.is_asb_lead or user.role is Role.MANAGER)
-    ),
     Permission.OPEN_WITH_EMERGENCY_ACCESS: _may_open_with_emergency_access,
     Permission.VIEW_EMERGENCY_ACCESS_LOG: lambda user: _works_incidents(user) and user.is_asb_lead,
     Permission.END_EMERGENCY_ACCESS: lambda user: _works_incidents(user) and user.is_asb_lead,
@@ -653,11 +582,6 @@ _RECORD_RULES: dict[Permission, Callable[[User, object], bool]] = {
     Permission.VIEW_PERSON_DETAILS: _view_person_details,
     Permission.MERGE_PEOPLE: _merge_people,
     Permission.CHANGE_USER_ACCESS: _change_user_access,
-    Permission.REQUEST_PERSON_DETAILS: _request_person_details,
-    Permission.ANSWER_PERSON_DETAILS_REQUEST: _answer_person_details_request,
-    Permission.VIEW_PERSON_DETAILS_REQUEST: _view_person_details_request,
-    Permission.WITHDRAW_PERSON_DETAILS_REQUEST: _withdraw_person_details_request,
-    Permission.VIEW_APPROVED_PERSON_DETAILS: _view_approved_person_details,
     Permission.RESET_TWO_FACTOR: _reset_two_factor,
     Permission.REQUEST_PERSON_DETAILS: _request_person_details,
     Permission.ANSWER_PERSON_DETAILS_REQUEST: _answer_person_details_request,
