@@ -24,7 +24,9 @@ from asb.auth.models import Agency, Role, User
 from asb.auth.services import create_user, find_agency, find_user_by_email
 from asb.calendar import LONDON, today_in_london
 from asb.demo.cases import load_demo_cases
+from asb.demo.panels import load_demo_panel_meetings
 from asb.demo.partnership_incidents import PARTNERSHIP_INCIDENTS, PartnershipIncident
+from asb.demo.two_factor import DEMO_SECRETS, enrol_demo_user
 from asb.extensions import db
 from asb.geo.services import BRITISH_NATIONAL_GRID, WGS84, geography
 from asb.incidents.models import Incident, IncidentChange, LocalAsbType
@@ -111,6 +113,8 @@ def seed_demo(password: str) -> SeedResult:
                 password=password,
             )
             users[spec.email] = user
+            if spec.email in DEMO_SECRETS:
+                enrol_demo_user(user)
             if spec.role is Role.OFFICER:
                 officers[spec.agency_code] = user
         police_uk = load_police_uk(agencies["city-police"])
@@ -118,6 +122,7 @@ def seed_demo(password: str) -> SeedResult:
         # Links in notifications point at the service's own address.
         with current_app.test_request_context(base_url=current_app.config["ASB_BASE_URL"]):
             cases = load_demo_cases(users)
+            load_demo_panel_meetings(users)
     return SeedResult(
         created=True,
         logins=_logins(),
