@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from asb.auth.views import blueprint as auth
     from asb.case_reviews.views import blueprint as case_reviews
     from asb.cases.views import blueprint as cases
+    from asb.disclosures.views import blueprint as disclosures
     from asb.documents.views import blueprint as documents
     from asb.emergency_access.views import blueprint as emergency_access
     from asb.geo.views import blueprint as geo
@@ -124,7 +125,9 @@ def register_blueprints(app: Flask) -> None:
     from asb.overview.views import blueprint as overview
     from asb.panels.views import blueprint as panels
     from asb.people.views import blueprint as people
+    from asb.processing.views import blueprint as processing
     from asb.sharing.views import blueprint as sharing
+    from asb.subject_access.views import blueprint as subject_access
 
     for blueprint in (
         main,
@@ -145,6 +148,9 @@ def register_blueprints(app: Flask) -> None:
         panels,
         admin,
         agreements,
+        disclosures,
+        subject_access,
+        processing,
     ):
         app.register_blueprint(blueprint)
 

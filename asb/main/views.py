@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, jsonify, render_template
 from flask_login import login_required
 
 from asb import startup
@@ -17,8 +17,6 @@ blueprint = Blueprint("main", __name__)
 @login_required
 def index():
     user = signed_in_user()
-    if can(user, Permission.MANAGE_USERS) and not can(user, Permission.VIEW_INCIDENT_LOG):
-        return redirect(url_for("admin.list_users"))
     summary = (
         incident_queries.home_summary(user) if can(user, Permission.VIEW_INCIDENT_LOG) else None
     )
