@@ -50,6 +50,7 @@ def seed_demo_command() -> None:
     from flask import current_app
 
     from asb.demo.seed import seed_demo
+    from asb.demo.two_factor import DEMO_SECRETS, demo_secrets_allowed
 
     result = seed_demo(current_app.config["DEMO_PASSWORD"])
     db.session.commit()
@@ -64,6 +65,34 @@ def seed_demo_command() -> None:
     for login in result.logins:
         click.echo(f"  {login.email:<44} {login.role:<26} {login.agency}")
     click.echo(f"  Password: {current_app.config['DEMO_PASSWORD']}")
+    if not demo_secrets_allowed():
+        return
+    click.echo(
+        "\nThese sign in with two factors: add the authenticator secret to an app, or get the "
+        "current code with `flask --app wsgi asb demo-code EMAIL`."
+    )
+    for email, secret in DEMO_SECRETS.items():
+        click.echo(f"  {email:<44} {secret}")
+
+
+@cli.command("demo-code")
+@click.argument("email")
+def demo_code_command(email: str) -> None:
+    """Print the current two-factor code of a demo account (never in production)."""
+    from asb.auth.two_factor import current_code
+    from asb.demo.two_factor import DemoRefused, check_demo_allowed, is_demo_account
+
+    try:
+        check_demo_allowed()
+    except DemoRefused as refusal:
+        raise click.ClickException(str(refusal)) from None
+    user = auth_services.find_user_by_email(email)
+    if not is_demo_account(user):
+        raise click.ClickException(
+            f"{email} is not a demo account with the demo's authenticator secret: "
+            "codes are printed for demo accounts only."
+        )
+    click.echo(current_code(user.two_factor_secret))
 
 
 @cli.command("notify-overdue")
@@ -135,3 +164,31 @@ def send_emails_command(loop: bool, interval: float) -> None:
                 click.echo(f"Sent {result.sent} emails; {result.failed} failed.")
         stop.wait(interval)
     click.echo("Stopped.")
+
+
+@cli.command("retention")
+@click.option("--dry-run", "mode", flag_value="dry-run", help="List what is due; change nothing.")
+@click.option("--apply", "mode", flag_value="apply", help="Anonymise what is due.")
+def retention_command(mode: str | None) -> None:
+    """List (--dry-run) or anonymise (--apply) the records the retention schedule says are due.
+
+    The output names records by reference or id only. Run --apply daily, for example from
+    cron; a run that stops part-way is finished by the next.
+    """
+    from asb.calendar import today_in_london
+    from asb.retention import services
+    from asb.retention.schedule import retention_schedule
+
+    if mode is None:
+        raise click.UsageError("Choose --dry-run to list what is due or --apply to anonymise it.")
+    plan = services.find_due(today_in_london(), retention_schedule())
+    for line in services.describe(plan):
+        click.echo(line)
+    if mode == "dry-run":
+        click.echo("Dry run: nothing was changed.")
+        return
+    done = services.apply(plan)
+    click.echo(
+        f"Anonymised {done['case']} cases, {done['incident']} incidents and "
+        f"{done['person']} people."
+    )

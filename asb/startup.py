@@ -78,6 +78,8 @@ def _settings_files() -> tuple[tuple[str, Callable[[], Any]], ...]:
     from asb.cases.working_days import bank_holidays
     from asb.interventions.rules import intervention_rules
     from asb.maps.queries import ward_population
+    from asb.processing.record import record_of_processing
+    from asb.retention.schedule import retention_schedule
 
     def risk_matrices() -> list[Any]:
         return [assessments.risk_matrix(subject) for subject in assessments.SUBJECTS]
@@ -89,6 +91,8 @@ def _settings_files() -> tuple[tuple[str, Callable[[], Any]], ...]:
         ("ASB_INTERVENTION_RULES", intervention_rules),
         ("ASB_CASE_REVIEW_CONFIG", case_review_settings),
         ("ASB_WARD_POPULATION", ward_population),
+        ("ASB_RETENTION_SCHEDULE", retention_schedule),
+        ("ASB_RECORD_OF_PROCESSING", record_of_processing),
     )
 
 
