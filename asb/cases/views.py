@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 from sqlalchemy import func, select
 
+from asb.audit.services import record_view, request_filters
 from asb.auth.current import signed_in_user
 from asb.auth.models import Agency
 from asb.calendar import today_in_london
@@ -25,6 +26,7 @@ from asb.cases.models import Case, CaseAction
 from asb.cases.risk import RiskLevel
 from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod, TimelineKind
 from asb.database import utcnow
+from asb.emergency_access.services import note_emergency_view
 from asb.extensions import db
 from asb.forms import BaseForm, whole_number
 from asb.incidents import queries as incident_queries
@@ -66,6 +68,12 @@ def _case_filters() -> queries.CaseFilters:
     )
 
 
+def _searched_queue(queue: str) -> queries.CaseFilters:
+    """A queue's filters; the search is recorded in the audit trail first, exactly as sent."""
+    record_view("cases.searched", actor=signed_in_user(), queue=queue, filters=request_filters())
+    return _case_filters()
+
+
 def _render_queue(template: str, shown: list[Case], filters: queries.CaseFilters, **extra):
     """A queue page: its cases, which have overdue actions, and the filters in use."""
     return render_template(
@@ -82,7 +90,7 @@ def _render_queue(template: str, shown: list[Case], filters: queries.CaseFilters
 @login_required
 def my_cases():
     authorize(Permission.OPEN_CASE)
-    filters = _case_filters()
+    filters = _searched_queue("mine")
     cases = queries.my_cases(signed_in_user(), filters)
     return _render_queue("cases/my_cases.html", cases, filters, cases=cases)
 
@@ -91,7 +99,7 @@ def my_cases():
 @login_required
 def team_cases():
     authorize(Permission.VIEW_TEAM_QUEUE)
-    filters = _case_filters()
+    filters = _searched_queue("team")
     queue = queries.team_queue(signed_in_user(), filters)
     every = queue.unassigned + [c for cases in queue.by_officer.values() for c in cases]
     return _render_queue("cases/team.html", every, filters, queue=queue)
@@ -101,7 +109,7 @@ def team_cases():
 @login_required
 def all_cases():
     authorize(Permission.VIEW_ALL_CASES)
-    filters = _case_filters()
+    filters = _searched_queue("all")
     cases = queries.all_open_cases(signed_in_user(), filters)
     return _render_queue(
         "cases/all.html",
@@ -155,6 +163,10 @@ def show_case(case_id: int):
         if kind in TimelineKind._value2member_map_
     ]
     show_personal = can(signed_in_user(), Permission.VIEW_CASE_PERSONAL_DETAILS, case)
+    record_view("case.viewed", actor=signed_in_user(), obj=case, personal_details=show_personal)
+    emergency_grant = note_emergency_view(signed_in_user(), case)
+    if emergency_grant is not None:
+        db.session.commit()
     return render_template(
         "cases/show.html",
         case=case,
@@ -172,6 +184,7 @@ def show_case(case_id: int):
         today=today_in_london(),
         note_form=NoteForm(formdata=None),
         action_form=BaseForm(),
+        emergency_grant=emergency_grant,
     )
 
 

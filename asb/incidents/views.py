@@ -17,10 +17,11 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from asb.audit.services import record_event
+from asb.audit.services import record_event, record_view, request_filters
 from asb.auth.current import signed_in_user
 from asb.auth.models import User
 from asb.cases import queries as case_queries
+from asb.emergency_access.services import note_emergency_view
 from asb.extensions import db
 from asb.geo.services import geography
 from asb.incidents import queries, services
@@ -59,6 +60,8 @@ def list_incidents():
     form = _filter_form()
     page = None
     if form.validate():
+        # Recorded first: committing after the query would expire the incidents it loaded.
+        record_view("incidents.searched", actor=signed_in_user(), filters=request_filters())
         page = queries.page_of_incidents(
             signed_in_user(),
             form.as_filters(),
@@ -80,7 +83,7 @@ def export_incidents():
             with_query(url_for("incidents.list_incidents"), request.args.to_dict(flat=False))
         )
     filters = form.as_filters()
-    record_event("incidents.exported", actor=signed_in_user(), filters=request.args.to_dict())
+    record_event("incidents.exported", actor=signed_in_user(), filters=request_filters())
     db.session.commit()
     user_id = current_user.id
 
@@ -132,9 +135,9 @@ def show_incident(incident_id: int):
     authorize_incident_view(incident)
     user = signed_in_user()
     show_personal = can(user, Permission.VIEW_PERSONAL_DETAILS, incident)
-    if show_personal:
-        record_event("incident.personal-details-viewed", actor=user, obj=incident)
-        db.session.commit()
+    # Emergency access opens the personal details too, so this commit saves its audit event.
+    emergency_grant = note_emergency_view(user, incident)
+    record_view("incident.viewed", actor=user, obj=incident, personal_details=show_personal)
     return render_template(
         "incidents/show.html",
         incident=incident,
@@ -143,6 +146,7 @@ def show_incident(incident_id: int):
         linked_cases=case_queries.cases_linking(incident, user),
         flag=repeat_flag_for_incident(incident) if show_personal else None,
         repeat=case_review_prompt(incident) if show_personal else None,
+        emergency_grant=emergency_grant,
     )
 
 
