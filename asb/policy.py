@@ -30,7 +30,6 @@ from asb.known_to.models import (
     records_about,
     same_person_ids,
 )
-from asb.known_to.vocabulary import RequestStatus
 from asb.panels.models import PanelMeeting
 from asb.people.models import CasePerson, IncidentPerson, Person
 from asb.sharing.models import CaseShare
@@ -471,8 +470,9 @@ def _request_person_details(user: User, target: tuple[Person, Agency]) -> bool:
     return any(not _sees_record_details(user, record) for record in [*held.incidents, *held.cases])
 
 
-def _answers_for_holder(user: User, request: PersonDetailsRequest) -> bool:
-    """A manager of the agency asked, or the ASB lead; never whoever asked."""
+def _answer_person_details_request(user: User, request: PersonDetailsRequest) -> bool:
+    """A manager of the agency asked, or the ASB lead; never whoever asked. (While it waits:
+    the service refuses to answer a request twice.)"""
     if not _works_incidents(user) or request.requested_by_id == user.id:
         return False
     return user.is_asb_lead or (
@@ -480,22 +480,15 @@ def _answers_for_holder(user: User, request: PersonDetailsRequest) -> bool:
     )
 
 
-def _answer_person_details_request(user: User, request: PersonDetailsRequest) -> bool:
-    return request.status is RequestStatus.PENDING and _answers_for_holder(user, request)
-
-
 def _view_person_details_request(user: User, request: PersonDetailsRequest) -> bool:
     if not _works_incidents(user):
         return False
-    return request.requested_by_id == user.id or _answers_for_holder(user, request)
+    return request.requested_by_id == user.id or _answer_person_details_request(user, request)
 
 
 def _withdraw_person_details_request(user: User, request: PersonDetailsRequest) -> bool:
-    return (
-        _works_incidents(user)
-        and request.status is RequestStatus.PENDING
-        and request.requested_by_id == user.id
-    )
+    """Whoever asked (while it waits: the service refuses to withdraw an answered request)."""
+    return _works_incidents(user) and request.requested_by_id == user.id
 
 
 def _view_approved_person_details(user: User, request: PersonDetailsRequest) -> bool:

@@ -13,7 +13,7 @@ from asb.incidents.models import Incident
 from asb.known_to import queries, services
 from asb.known_to.forms import AnswerForm, RequestDetailsForm, WithdrawForm
 from asb.known_to.models import PersonDetailsRequest
-from asb.known_to.vocabulary import Decision
+from asb.known_to.vocabulary import Decision, RequestStatus
 from asb.people.models import Person
 from asb.policy import Permission, authorize, can, deny
 from asb.submissions import record_result
@@ -130,14 +130,16 @@ def show_request(request_id: int):
 
 def _render_request(details_request: PersonDetailsRequest, answer_form, withdraw_form):
     user = signed_in_user()
-    may_answer = can(user, Permission.ANSWER_PERSON_DETAILS_REQUEST, details_request)
+    waiting = details_request.status is RequestStatus.PENDING
+    may_answer = waiting and can(user, Permission.ANSWER_PERSON_DETAILS_REQUEST, details_request)
+    may_withdraw = waiting and can(
+        user, Permission.WITHDRAW_PERSON_DETAILS_REQUEST, details_request
+    )
     return render_template(
         "known_to/request.html",
         details_request=details_request,
         form=answer_form if may_answer else None,
-        withdraw_form=withdraw_form
-        if can(user, Permission.WITHDRAW_PERSON_DETAILS_REQUEST, details_request)
-        else None,
+        withdraw_form=withdraw_form if may_withdraw else None,
         may_see_details=can(user, Permission.VIEW_APPROVED_PERSON_DETAILS, details_request),
         may_see_person=can(user, Permission.VIEW_PERSON_DETAILS, details_request.person),
         today=today_in_london(),
