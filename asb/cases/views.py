@@ -163,10 +163,9 @@ def show_case(case_id: int):
         if kind in TimelineKind._value2member_map_
     ]
     show_personal = can(signed_in_user(), Permission.VIEW_CASE_PERSONAL_DETAILS, case)
-    record_view("case.viewed", actor=signed_in_user(), obj=case, personal_details=show_personal)
+    # A view under emergency access is audited with its grant, committed with the view's own.
     emergency_grant = note_emergency_view(signed_in_user(), case)
-    if emergency_grant is not None:
-        db.session.commit()
+    record_view("case.viewed", actor=signed_in_user(), obj=case, personal_details=show_personal)
     return render_template(
         "cases/show.html",
         case=case,

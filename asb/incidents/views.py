@@ -135,7 +135,7 @@ def show_incident(incident_id: int):
     authorize_incident_view(incident)
     user = signed_in_user()
     show_personal = can(user, Permission.VIEW_PERSONAL_DETAILS, incident)
-    # Emergency access opens the personal details too, so this commit saves its audit event.
+    # A view under emergency access is audited with its grant, committed with the view's own.
     emergency_grant = note_emergency_view(user, incident)
     record_view("incident.viewed", actor=user, obj=incident, personal_details=show_personal)
     return render_template(
