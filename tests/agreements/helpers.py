@@ -37,7 +37,7 @@ def make_agreement(owner: User, partner: str = "city-police", **fields) -> Shari
     return agreement
 
 
-def agreement_form(owner: User, **changes) -> dict:
+def agreement_form(owner: User, /, **changes) -> dict:
     """A complete, valid answer to the agreement form, with some answers changed."""
     data = {
         "title": "City Police ASB information sharing",
