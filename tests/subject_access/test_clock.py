@@ -112,9 +112,7 @@ def test_an_extension_needs_a_reason_and_moves_the_due_day(client, lead, log_req
         refused = _extend(client, request, reason="")
         assert "Enter the reason for the extension" in visible_text(refused)
         too_far = _extend(client, request, extended_to=["1", "5", "2026"])
-        assert "extended by two further months at most: to 30 April 2026" in visible_text(
-            too_far
-        )
+        assert "extended by two further months at most: to 30 April 2026" in visible_text(too_far)
         response = _extend(client, request)
         assert response.status_code == 302
         clock = visible_text(client.get("/subject-access"))
