@@ -29,6 +29,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
+from asb.agreements.vocabulary import LawfulBasis
 from asb.auth.models import Role, User
 from asb.auth.services import create_user, find_agency
 from asb.case_reviews import services as case_review_services
@@ -37,14 +38,20 @@ from asb.case_reviews.vocabulary import ApplicationRoute
 from asb.cases.models import Case
 from asb.database import INTEGER_MAX
 from asb.demo.cases import load_demo_cases
+from asb.demo.panels import load_demo_panel_meetings
+from asb.demo.partnership import load_demo_partnership
 from asb.demo.seed import DEMO_USERS, load_partnership_incidents
+from asb.emergency_access.services import grant_emergency_access
 from asb.extensions import db
+from asb.incidents.models import Incident
+from asb.known_to.services import request_details
 from asb.notifications.models import EmailStatus
 from asb.people.models import IncidentPerson, Person
 from asb.people.vocabulary import PersonRole
-from tests.conftest import sign_in_session
+from tests.conftest import awaiting_second_factor_session, sign_in_session
 from tests.factories import (
     CasePersonFactory,
+    IncidentFactory,
     IncidentPersonFactory,
     LocalAsbTypeFactory,
     OutboxEmailFactory,
@@ -52,6 +59,7 @@ from tests.factories import (
     UserFactory,
 )
 
+AWAITING_CODE = "awaiting-code:"
 # Who crawls: an anonymous visitor, then a demo user of each main role.
 CRAWLERS = (
     None,
@@ -61,6 +69,8 @@ CRAWLERS = (
     "admin@demo.asb.local",
     "police.partner@demo.asb.local",
     "street.officer@demo.asb.local",  # the demo's case waiting in a team queue is theirs
+    # The second step of signing in: the admin's password was right, their code is awaited.
+    AWAITING_CODE + "admin@demo.asb.local",
 )
 PAGES_PER_ENDPOINT = 1  # addresses crawled for each endpoint and set of parameters, by each user
 EXAMPLES_PER_FORM = 6
@@ -338,9 +348,18 @@ def _form_key(adapter, form: Form) -> tuple:
 def signed_in(app: Flask, email: str | None) -> FlaskClient:
     client = plain_client(app)
     if email is not None:
-        user = db.session.scalar(select(User).where(User.email == email))
-        sign_in_session(client, user)
+        start_session(client, email)
     return client
+
+
+def start_session(client: FlaskClient, crawler: str) -> None:
+    """Sign the crawler in, or leave them awaiting their code (AWAITING_CODE)."""
+    email = crawler.removeprefix(AWAITING_CODE)
+    user = db.session.scalar(select(User).where(User.email == email))
+    if crawler.startswith(AWAITING_CODE):
+        awaiting_second_factor_session(client, user)
+    else:
+        sign_in_session(client, user)
 
 
 @dataclass
@@ -352,18 +371,20 @@ class Account:
     agency_id: int
 
     @classmethod
-    def of(cls, email: str) -> Account:
+    def of(cls, crawler: str) -> Account:
+        email = crawler.removeprefix(AWAITING_CODE)
         user = db.session.scalar(select(User).where(User.email == email))
-        return cls(email, user.role, user.agency_id)
+        return cls(crawler, user.role, user.agency_id)
 
     def restore(self, client: FlaskClient) -> None:
         db.session.expire_all()
-        user = db.session.scalar(select(User).where(User.email == self.email))
+        email = self.email.removeprefix(AWAITING_CODE)
+        user = db.session.scalar(select(User).where(User.email == email))
         user.role, user.agency_id = self.role, self.agency_id
         user.is_active_account, user.must_change_password = True, False
         user.failed_sign_in_count, user.locked_until = 0, None
         db.session.commit()
-        sign_in_session(client, user)
+        start_session(client, self.email)
 
 
 def seed_partnership(app: Flask) -> None:
@@ -383,6 +404,8 @@ def seed_partnership(app: Flask) -> None:
     )
     with app.test_request_context():
         load_demo_cases(users)
+        load_demo_panel_meetings(users)
+        load_demo_partnership(users)
     db.session.commit()
 
 
@@ -428,6 +451,46 @@ def add_what_the_demo_lacks(app: Flask) -> None:
     for incident in incidents[:2]:
         IncidentPersonFactory(incident_id=incident.id, person_id=victim.id, role=PersonRole.VICTIM)
     CasePersonFactory(case_id=case.id, person_id=duplicate.id, role=PersonRole.VICTIM)
+    # The victim is also known to Barbican and to Markets: Housing's request for Barbican's
+    # details waits (to answer, to withdraw), and Markets may still be asked.
+    for code in ("barbican", "mcp"):
+        IncidentPersonFactory(
+            incident=IncidentFactory(recording_agency=find_agency(code)),
+            person=PersonFactory(name="Sam Caller", date_of_birth=date(1980, 5, 1)),
+            role=PersonRole.VICTIM,
+        )
+    with app.test_request_context():
+        request_details(
+            victim,
+            find_agency("barbican"),
+            reason="A joint visit to the victim is planned",
+            actor=db.session.scalar(
+                select(User).where(User.email == "housing.officer@demo.asb.local")
+            ),
+        )
+    # Two-factor sign-in set up: the admin's code to enter, the lead's recovery codes and
+    # reset, and an officer who may turn it off.
+    for email in ("admin", "asb.lead", "housing.officer"):
+        user = db.session.scalar(select(User).where(User.email == f"{email}@demo.asb.local"))
+        user.two_factor_secret = "JBSWY3DPEHPK3PXP"
+        user.two_factor_enabled_at = incidents[0].created_at
+    # A live grant of emergency access, for the ASB lead to end early.
+    street_officer = db.session.scalar(
+        select(User).where(User.email == "street.officer@demo.asb.local")
+    )
+    hidden = db.session.scalars(
+        select(Incident).where(
+            Incident.restricted.is_(True),
+            Incident.recording_agency_id != street_officer.agency_id,
+        )
+    ).first()
+    with app.test_request_context():
+        grant_emergency_access(
+            street_officer,
+            hidden,
+            reason="The victim's neighbour called about threats tonight; I need the history.",
+            lawful_basis=LawfulBasis.VITAL_INTERESTS,
+        )
     # Someone to reactivate, a local type to reinstate, an email to try again.
     LocalAsbTypeFactory(name="Retired local type", is_active=False)
     UserFactory(is_active_account=False)

@@ -25,8 +25,9 @@ from asb.auth.services import create_user, find_agency, find_user_by_email
 from asb.calendar import LONDON, today_in_london
 from asb.demo.cases import load_demo_cases
 from asb.demo.panels import load_demo_panel_meetings
+from asb.demo.partnership import load_demo_partnership
 from asb.demo.partnership_incidents import PARTNERSHIP_INCIDENTS, PartnershipIncident
-from asb.demo.two_factor import DEMO_SECRETS, enrol_demo_user
+from asb.demo.two_factor import DEMO_SECRETS, demo_secrets_allowed, enrol_demo_user
 from asb.extensions import db
 from asb.geo.services import BRITISH_NATIONAL_GRID, WGS84, geography
 from asb.incidents.models import Incident, IncidentChange, LocalAsbType
@@ -113,7 +114,7 @@ def seed_demo(password: str) -> SeedResult:
                 password=password,
             )
             users[spec.email] = user
-            if spec.email in DEMO_SECRETS:
+            if spec.email in DEMO_SECRETS and demo_secrets_allowed():
                 enrol_demo_user(user)
             if spec.role is Role.OFFICER:
                 officers[spec.agency_code] = user
@@ -122,6 +123,7 @@ def seed_demo(password: str) -> SeedResult:
         # Links in notifications point at the service's own address.
         with current_app.test_request_context(base_url=current_app.config["ASB_BASE_URL"]):
             cases = load_demo_cases(users)
+            load_demo_partnership(users)
             load_demo_panel_meetings(users)
     return SeedResult(
         created=True,
