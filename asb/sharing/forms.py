@@ -67,9 +67,7 @@ class ShareCaseForm(SubmitOnce, BaseForm):
     )
     submit = SubmitField("Share case", widget=GovSubmitInput())
 
-    def __init__(
-        self, *args, agencies: list[Agency], agreements: list[SharingAgreement], **kwargs
-    ):
+    def __init__(self, *args, agencies: list[Agency], agreements: list[SharingAgreement], **kwargs):
         super().__init__(*args, **kwargs)
         self._agencies = {str(agency.id): agency for agency in agencies}
         self._agreements = {str(agreement.id): agreement for agreement in agreements}
