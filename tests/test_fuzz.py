@@ -46,6 +46,7 @@ from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.known_to.services import request_details
 from asb.notifications.models import EmailStatus
+from asb.panels.models import PanelAttendance, PanelMeeting
 from asb.people.models import IncidentPerson, Person
 from asb.people.vocabulary import PersonRole
 from tests.conftest import awaiting_second_factor_session, sign_in_session
@@ -519,6 +520,13 @@ def record_pages() -> list[str]:
         *(f"/cases/{id_}" for id_ in db.session.scalars(select(Case.id))),
         *(f"/case-reviews/{id_}" for id_ in db.session.scalars(select(CaseReviewApplication.id))),
         *(f"/people/{id_}" for id_ in db.session.scalars(select(Person.id))),
+        *(f"/panels/{id_}" for id_ in db.session.scalars(select(PanelMeeting.id))),
+        *(
+            f"/panels/{meeting_id}/packs/{agency_id}"
+            for meeting_id, agency_id in db.session.execute(
+                select(PanelAttendance.meeting_id, PanelAttendance.agency_id)
+            )
+        ),
         *(f"/incidents/{id_}" for id_ in db.session.scalars(select(IncidentPerson.incident_id))),
         *(
             f"/admin/users/{id_}"

@@ -89,6 +89,8 @@ class LiveServer:
     user_ids: dict[str, int]
     incident_ids: list[int]
     restricted_incident_id: int
+    # A planned panel meeting with a case on its agenda: "meeting", "item" and "housing" ids.
+    panel_ids: dict[str, int] = field(default_factory=dict)
 
     def email(self, who: str) -> str:
         return USERS[who][0]
@@ -126,6 +128,33 @@ def _seed(app) -> tuple[dict[str, int], list[int], int]:
         return user_ids, [incident.id for incident in incidents], restricted.id
 
 
+def _seed_panel_meeting(app, lead_id: int) -> dict[str, int]:
+    """A planned panel meeting attended by Housing and City Police, one case on its agenda."""
+    from datetime import datetime, time, timedelta
+
+    from asb.auth.models import User
+    from asb.calendar import LONDON, today_in_london
+    from asb.extensions import db
+    from asb.panels.services import add_to_agenda, plan_meeting
+    from asb.panels.vocabulary import AgendaReason
+    from tests.factories import agency, make_case
+
+    with app.app_context():
+        lead = db.session.get(User, lead_id)
+        meeting = plan_meeting(
+            starts_at=datetime.combine(
+                today_in_london() + timedelta(days=7), time(10, 0), tzinfo=LONDON
+            ),
+            place="Committee Room 2, Guildhall",
+            chair=lead,
+            agencies=[agency(code) for code in ("community-safety", "housing", "city-police")],
+            actor=lead,
+        )
+        item = add_to_agenda(meeting, make_case(), reason=AgendaReason.LEAD_CHOICE, actor=lead)
+        db.session.commit()
+        return {"meeting": meeting.id, "item": item.id, "housing": agency("housing").id}
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     import flask_migrate
@@ -160,6 +189,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             user_ids=user_ids,
             incident_ids=incident_ids,
             restricted_incident_id=restricted_id,
+            panel_ids=_seed_panel_meeting(app, user_ids["asb-lead"]),
         )
     finally:
         server.shutdown()

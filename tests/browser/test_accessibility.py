@@ -37,6 +37,12 @@ PAGES = [
     ("admin", "/account/password", 200, "Change your password"),
     ("admin", "/incidents", 403, "You do not have permission to see this page"),
     ("admin", "/no-such-page", 404, "Page not found"),
+    ("asb-lead", "/panels", 200, "ASB panel meetings"),
+    ("asb-lead", "/panels/new", 200, "Plan a panel meeting"),
+    ("asb-lead", "/panels/{meeting}", 200, r"Panel meeting ASB-P-\d{4}-\d{5}"),
+    ("asb-lead", "/panels/{meeting}/agenda", 200, "Add a case to the agenda"),
+    ("asb-lead", "/panels/{meeting}/agenda/{item}", 200, r"Record the decision on ASB-C-\S+"),
+    ("asb-lead", "/panels/{meeting}/packs/{housing}", 200, "Meeting pack for Housing"),
 ]
 
 
@@ -45,6 +51,7 @@ def _path(template: str, live_server) -> str:
         incident=live_server.incident_ids[1],
         restricted=live_server.restricted_incident_id,
         user=live_server.user_ids["barbican-officer"],
+        **live_server.panel_ids,
     )
 
 
