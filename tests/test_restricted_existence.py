@@ -18,6 +18,8 @@ import pytest
 from flask import Flask, current_app, url_for
 
 from asb import create_app
+from asb.agreements.models import SharingAgreement
+from asb.agreements.vocabulary import LawfulBasis
 from asb.auth.models import Role, User
 from asb.calendar import today_in_london
 from asb.case_reviews import services as case_review_services
@@ -35,6 +37,7 @@ from asb.people.models import Person
 from asb.people.vocabulary import PersonRole
 from asb.policy import Permission, can
 from asb.presentation import LONDON
+from asb.sharing.models import CaseShare
 from tests.conftest import sign_in_session
 from tests.factories import (
     CasePersonFactory,
@@ -77,6 +80,7 @@ RECORD_ARGUMENTS = {
     "action_id",
     "document_id",
     "intervention_id",
+    "share_id",
 }
 OTHER_ARGUMENTS = {"subject"}
 
@@ -110,6 +114,7 @@ class World:
     action: CaseAction
     document: Document
     intervention: Intervention
+    share: CaseShare  # of the restricted case, to City Police
     barbican_logger: User
     spoc: User  # an officer of another agency, the single point of contact on the first
     lead: User
@@ -124,6 +129,7 @@ class World:
             "action_id": self.action.id,
             "document_id": self.document.id,
             "intervention_id": self.intervention.id,
+            "share_id": self.share.id,
             "subject": "victim",
             "duplicate_id": self.duplicate.id,
         }
@@ -161,6 +167,27 @@ def world(app: Flask, db_session, monkeypatch, tmp_path) -> World:
         )
         for code in ("barbican", "city-police"):
             case_services.add_partner(restricted_case, agency(code), actor=housing)
+        # asb shares no restricted case; a share of one, written directly, must still not
+        # reveal it on the routes about shares.
+        share = CaseShare(
+            case=restricted_case,
+            agency=agency("city-police"),
+            agreement=SharingAgreement(
+                reference="ISA-TEST-00001",
+                title="City Police ASB information sharing",
+                partner_agency=agency("city-police"),
+                purpose="Preventing anti-social behaviour",
+                lawful_basis=LawfulBasis.PUBLIC_TASK,
+                categories=["incident-facts"],
+                starts_on=today_in_london() - timedelta(days=30),
+                review_on=today_in_london() + timedelta(days=90),
+                owner=housing,
+            ),
+            categories=["incident-facts"],
+            purpose="Joint visit",
+            shared_by=housing,
+        )
+        db.session.add(share)
         shared_case = case_services.open_case(
             title="Noise on the estate",
             summary="Loud music",
@@ -233,6 +260,7 @@ def world(app: Flask, db_session, monkeypatch, tmp_path) -> World:
         action=action,
         document=document,
         intervention=intervention,
+        share=share,
         barbican_logger=barbican_logger,
         spoc=spoc,
         lead=lead,
