@@ -223,6 +223,21 @@ def sign_in_session(client: FlaskClient, user: User) -> None:
         session["asb_second_factor"] = True
 
 
+def awaiting_second_factor_session(client: FlaskClient, user: User) -> None:
+    """Put in the client's cookie the state the sign-in page leaves when the password was right
+    and the second factor is awaited (the user is not signed in)."""
+    from asb.database import utcnow
+
+    with client.session_transaction() as session:
+        session.clear()
+        session["asb_awaiting_second_factor"] = {
+            "user": user.id,
+            "generation": user.session_generation,
+            "since": utcnow().timestamp(),
+            "next": None,
+        }
+
+
 _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S)
 _FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)

@@ -152,7 +152,7 @@ def finish_sign_in(attempt: SignInAttempt, password: str) -> SignInResult:
     if user.has_two_factor:
         # The attempt stays counted as a failure until the code is right too (see
         # asb.auth.two_factor): a known password buys no fresh guesses at the code.
-        record_event("auth.sign-in", actor=user, outcome="awaiting-second-factor")
+        record_event("auth.sign-in", actor=user, outcome="password-accepted")
         return SignInResult(user=user, second_factor_needed=True)
     accept_sign_in(attempt)
     record_event("auth.sign-in", actor=user, outcome="success")

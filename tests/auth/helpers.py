@@ -14,7 +14,8 @@ def signed_in(client) -> bool:
     """Whether the client's session still reaches a signed-in page."""
     response = client.get("/account/password")
     if response.status_code == 302:
-        assert response.location.startswith("/sign-in")
+        # To sign in, or to the second step or enrolment (awaiting the second factor).
+        assert response.location.startswith(("/sign-in", "/two-factor/set-up"))
         return False
     assert response.status_code == 200
     return True
