@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import login_required
 from sqlalchemy import func, select
 
+from asb.audit.services import record_view, request_filters
 from asb.auth.current import signed_in_user
 from asb.calendar import today_in_london
 from asb.case_reviews import queries, services
@@ -177,6 +178,8 @@ def new_application():
 def show_application(application_id: int):
     application = queries.load_application(application_id)
     user = signed_in_user()
+    show_applicant = can(user, Permission.VIEW_CASE_REVIEW_APPLICANT, application)
+    record_view("case-review.viewed", actor=user, obj=application, applicant_details=show_applicant)
     settings = case_review_settings()
     (summary,) = _summaries([application], settings)
     threshold = queries.threshold_result(application, settings)
@@ -189,7 +192,7 @@ def show_application(application_id: int):
         threshold=threshold,
         complaints=queries.complaint_rows(user, application, threshold),
         recommendations=queries.recommendations(application),
-        show_applicant=can(user, Permission.VIEW_CASE_REVIEW_APPLICANT, application),
+        show_applicant=show_applicant,
         may_manage=can(user, Permission.MANAGE_CASE_REVIEWS),
         may_change_complaints=can(user, Permission.CHANGE_CASE_REVIEW_COMPLAINTS, application),
         case_shown=case,
@@ -300,6 +303,7 @@ def figures():
 def figures_csv():
     authorize(Permission.MANAGE_CASE_REVIEWS)
     counted, basis, year, _ = _figures_request()
+    record_view("case-review-figures.exported", actor=signed_in_user(), filters=request_filters())
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(FIGURES_HEADER)

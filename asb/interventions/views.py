@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from asb.audit.services import record_view
 from asb.auth.current import signed_in_user
 from asb.calendar import today_in_london
 from asb.cases.models import Case
@@ -67,6 +68,7 @@ def record_intervention(case_id: int):
 def show_intervention(case_id: int, intervention_id: int):
     case = load_case(case_id)
     intervention = queries.get_intervention_or_404(case, intervention_id)
+    record_view("intervention.viewed", actor=signed_in_user(), obj=intervention, case_id=case.id)
     return _render_intervention(case, intervention, BreachForm(intervention=intervention))
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import login_required
 
+from asb.audit.services import record_view, request_filters
 from asb.auth.current import signed_in_user
 from asb.calendar import today_in_london
 from asb.geo.services import geography
@@ -46,6 +47,7 @@ def hotspot_map():
     if not form.validate():
         return render_template("maps/map.html", form=form, filters=None)
     user = signed_in_user()
+    record_view("incidents.mapped", actor=user, filters=request_filters())
     filters = form.as_filters()
     urls = _urls(filters)
     data = hotspots.hotspot_data(user, filters)

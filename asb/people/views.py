@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from asb.audit.services import record_event
+from asb.audit.services import record_event, record_view
 from asb.auth.current import signed_in_user
 from asb.cases.models import Case, CaseIncident
 from asb.cases.queries import load_case
@@ -67,6 +67,10 @@ def add_person(case_id: int):
             )
             if can(user, Permission.VIEW_PERSON_DETAILS, person)
         ]
+        # The search stays on record whether or not the person is then added.
+        record_view(
+            "people.searched", actor=user, obj=case, matches=[person.id for person in matches]
+        )
         form.offer_matches(matches)
         if not matches:
             form.existing_person.data = None
@@ -193,6 +197,7 @@ def merge_person(person_id: int):
 @login_required
 def repeat_victims():
     authorize(Permission.VIEW_REPEAT_VICTIMS)
+    record_view("repeat-victims.viewed", actor=signed_in_user())
     threshold, days = victimisation.repeat_settings()
     victims = victimisation.repeat_victims()
     return render_template(

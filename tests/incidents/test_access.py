@@ -191,26 +191,24 @@ def test_recording_agency_and_asb_lead_see_reporter_details(
     assert "shown only to" not in page
     viewed = db.session.scalar(
         select(AuditEvent).where(
-            AuditEvent.action == "incident.personal-details-viewed",
-            AuditEvent.actor_id == user.id,
+            AuditEvent.action == "incident.viewed", AuditEvent.actor_id == user.id
         )
     )
     assert viewed.object_id == incidents.open.id
+    assert viewed.detail == {"personal_details": True}
 
 
-def test_other_agencies_do_not_see_personal_details_after_viewing(client, login_as, incidents):
-    """Viewing without personal details leaves no personal-details-viewed event."""
+def test_other_agencies_view_is_recorded_without_personal_details(client, login_as, incidents):
+    """Every view is on record, and says whether it showed the personal details."""
     officer = login_as(Role.OFFICER, "barbican")
     client.get(f"/incidents/{incidents.open.id}")
-    assert (
-        db.session.scalar(
-            select(AuditEvent).where(
-                AuditEvent.action == "incident.personal-details-viewed",
-                AuditEvent.actor_id == officer.id,
-            )
+    viewed = db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.action == "incident.viewed", AuditEvent.actor_id == officer.id
         )
-        is None
     )
+    assert viewed.object_id == incidents.open.id
+    assert viewed.detail == {"personal_details": False}
 
 
 @pytest.fixture
