@@ -164,6 +164,7 @@ def link_incident(case: Case, incident: Incident, *, actor: User) -> None:
             f"New incident {incident.reference} linked to your case {case.reference}",
             case_link(case),
         )
+    record_event("case.incident-linked", actor=actor, obj=case, incident_id=incident.id)
     db.session.flush()
 
 
@@ -357,6 +358,7 @@ def add_note(
     if contact_method and case.first_contact_at is None:
         case.first_contact_at = utcnow()
     db.session.flush()
+    record_event("case.note-added", actor=actor, obj=case, timeline_entry_id=entry.id)
     return entry
 
 
@@ -384,6 +386,7 @@ def add_action(
     )
     if owner.id != actor.id:
         notify(owner, f"New action on case {case.reference}", case_link(case))
+    record_event("case.action-added", actor=actor, obj=case, action_id=action.id)
     return action
 
 
@@ -399,6 +402,7 @@ def complete_action(action: CaseAction, *, actor: User) -> None:
         actor=actor,
         action_id=action.id,
     )
+    record_event("case.action-completed", actor=actor, obj=action.case, action_id=action.id)
     db.session.flush()
 
 
