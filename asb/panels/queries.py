@@ -181,15 +181,17 @@ def suggestions(meeting: PanelMeeting, user: User) -> list[Suggestion]:
     return list(found.values())
 
 
-def case_panel_items(case: Case, user: User) -> list[AgendaItem]:
-    """The meetings a case is on the agenda of, the latest first, that the user may see."""
-    items = db.session.scalars(
-        select(AgendaItem)
-        .join(PanelMeeting, PanelMeeting.id == AgendaItem.meeting_id)
-        .where(AgendaItem.case_id == case.id)
-        .order_by(PanelMeeting.starts_at.desc())
+def case_panel_items(case: Case) -> list[AgendaItem]:
+    """The meetings a case is on the agenda of, the latest first: whoever sees the case sees
+    when it was discussed and what was decided, as its timeline says."""
+    return list(
+        db.session.scalars(
+            select(AgendaItem)
+            .join(PanelMeeting, PanelMeeting.id == AgendaItem.meeting_id)
+            .where(AgendaItem.case_id == case.id)
+            .order_by(PanelMeeting.starts_at.desc(), PanelMeeting.id.desc())
+        )
     )
-    return [item for item in items if can(user, Permission.VIEW_PANEL_MEETING, item.meeting)]
 
 
 def meeting_disclosures(meeting: PanelMeeting) -> list[Disclosure]:

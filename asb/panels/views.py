@@ -32,7 +32,7 @@ blueprint = Blueprint("panels", __name__, url_prefix="/panels")
 @blueprint.app_template_global()
 def case_panel_items(case: Case) -> list[AgendaItem]:
     """The panel meetings a case is on the agenda of, for its page."""
-    return queries.case_panel_items(case, signed_in_user())
+    return queries.case_panel_items(case)
 
 
 def _meeting_page(meeting: PanelMeeting):

@@ -184,3 +184,27 @@ def test_marking_held_settles_the_agenda(client, login_as, make_case, make_meeti
     client.post(f"/panels/{meeting.id}/cancel")
     db.session.refresh(meeting)
     assert meeting.status is MeetingStatus.HELD
+
+
+def test_whoever_sees_the_case_sees_the_meetings_it_was_discussed_at(
+    client, login_as, make_case, make_meeting, make_user
+):
+    lead = make_user(Role.ASB_LEAD, "community-safety")
+    case = make_case()
+    meeting = make_meeting(lead, ("community-safety", "barbican"), cases=[case])
+    item = meeting.agenda[0]
+    item.decision = "Refer to the tenancy team"
+    db.session.commit()
+    login_as(Role.OFFICER, "housing")
+    response = client.get(f"/cases/{case.id}")
+    page = visible_text(response)
+    assert f"ASB panel meetings {meeting.reference}" in page
+    assert "Decision: Refer to the tenancy team" in page
+    # Housing does not attend: the meeting is named, not linked.
+    assert f"/panels/{meeting.id}" not in response.get_data(as_text=True)
+
+
+def test_a_case_never_on_an_agenda_has_no_panel_section(client, login_as, make_case):
+    login_as(Role.ASB_LEAD, "community-safety")
+    case = make_case()
+    assert "ASB panel meetings" not in visible_text(client.get(f"/cases/{case.id}"))
