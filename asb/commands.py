@@ -192,3 +192,32 @@ def retention_command(mode: str | None) -> None:
         f"Anonymised {done['case']} cases, {done['incident']} incidents and "
         f"{done['person']} people."
     )
+
+
+audit_cli = AppGroup("audit", help="The audit trail.")
+cli.add_command(audit_cli)
+
+
+@audit_cli.command("verify")
+def verify_audit_command() -> None:
+    """Prove the audit trail whole: recompute every entry's hash and link, in order.
+
+    Exits non-zero naming the first broken entry: altered (its hash no longer matches),
+    inserted (its link or place in the sequence is wrong) or removed (a gap before it).
+    The last entry's hash is printed too: kept elsewhere, it shows later that no entries
+    were cut from the end.
+    """
+    from asb.audit.chain import verify_chain
+
+    result = verify_chain(db.session)
+    if result.broken is not None:
+        raise click.ClickException(
+            f"Audit trail broken at entry #{result.broken.sequence} "
+            f"({result.broken.kind.value}): {result.broken.explanation}. "
+            f"{result.entries} entries before it verified."
+        )
+    if not result.entries:
+        click.echo("Audit trail verified: 0 entries.")
+        return
+    click.echo(f"Audit trail verified: {result.entries} entries, last #{result.last_sequence}")
+    click.echo(f"Last entry's hash: {result.last_hash}")
