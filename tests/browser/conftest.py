@@ -15,12 +15,14 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyotp
 import pytest
 
 try:
@@ -91,6 +93,12 @@ class LiveServer:
     restricted_incident_id: int
     # A planned panel meeting with a case on its agenda: "meeting", "item" and "housing" ids.
     panel_ids: dict[str, int] = field(default_factory=dict)
+    # A subject access request with the requester's person record linked.
+    subject_access_id: int = 0
+    # A person Housing knows who is also known to Barbican, and Housing's requests for
+    # Barbican's details: "known_person", "known_agency", "known_request" (waiting) and
+    # "known_approved".
+    known_to_ids: dict[str, int] = field(default_factory=dict)
 
     def email(self, who: str) -> str:
         return USERS[who][0]
@@ -100,6 +108,7 @@ def _seed(app) -> tuple[dict[str, int], list[int], int]:
     """The users the tests sign in as, and a few incidents for the log to show."""
     from asb.auth.models import Role
     from asb.auth.services import create_user, find_agency
+    from asb.database import utcnow
     from asb.extensions import db
     from tests.factories import IncidentFactory, LocalAsbTypeFactory, agency
 
@@ -113,6 +122,9 @@ def _seed(app) -> tuple[dict[str, int], list[int], int]:
                 role=Role(role),
                 password=PASSWORD,
             )
+            if user.requires_two_factor:  # set up, with a secret the sign-in helper knows
+                user.two_factor_secret = TOTP_SECRETS.setdefault(email, pyotp.random_base32())
+                user.two_factor_enabled_at = utcnow()
             user_ids[key] = user.id
         incidents = [
             IncidentFactory(),
@@ -155,6 +167,69 @@ def _seed_panel_meeting(app, lead_id: int) -> dict[str, int]:
         return {"meeting": meeting.id, "item": item.id, "housing": agency("housing").id}
 
 
+def _seed_subject_access(app, lead_id: int, incident_id: int) -> int:
+    """The victim of an incident asking for their data: their person record linked."""
+    from asb.auth.models import User
+    from asb.calendar import today_in_london
+    from asb.extensions import db
+    from asb.incidents.models import Incident
+    from asb.subject_access.services import log_request
+    from asb.subject_access.vocabulary import ReceivedBy
+    from tests.factories import IncidentPersonFactory, PersonFactory
+
+    with app.app_context():
+        person = PersonFactory(name="Sam Victim")
+        IncidentPersonFactory(incident=db.session.get(Incident, incident_id), person=person)
+        request = log_request(
+            requester_name="Sam Victim",
+            received_by=ReceivedBy.LETTER,
+            received_on=today_in_london(),
+            identity_checked_on=today_in_london(),
+            notes=None,
+            people=[person],
+            actor=db.session.get(User, lead_id),
+        )
+        db.session.commit()
+        return request.id
+
+
+def _seed_known_to(app, user_ids: dict[str, int], incident_ids: list[int]) -> dict[str, int]:
+    """Kit Known on a Housing incident, and on a Barbican one under a record of Barbican's."""
+    from datetime import date
+
+    from asb.agreements.vocabulary import DataCategory
+    from asb.auth.models import User
+    from asb.extensions import db
+    from asb.incidents.models import Incident
+    from asb.known_to.services import approve, request_details
+    from tests.factories import IncidentPersonFactory, PersonFactory, agency
+
+    with app.test_request_context():
+        person = PersonFactory(name="Kit Known", date_of_birth=date(1975, 3, 9))
+        IncidentPersonFactory(incident=db.session.get(Incident, incident_ids[0]), person=person)
+        IncidentPersonFactory(
+            incident=db.session.get(Incident, incident_ids[1]),
+            person=PersonFactory(name="Kit Known", date_of_birth=date(1975, 3, 9)),
+        )
+        officer = db.session.get(User, user_ids["housing-officer"])
+        barbican = agency("barbican")
+        approved = request_details(person, barbican, reason="A joint visit", actor=officer)
+        approve(
+            approved,
+            categories=[DataCategory.PEOPLE, DataCategory.INCIDENT_FACTS],
+            days=30,
+            actor=db.session.get(User, user_ids["asb-lead"]),
+        )
+        waiting = request_details(person, barbican, reason="A second visit", actor=officer)
+        db.session.commit()
+        return {
+            "known_person": person.id,
+            "known_agency": barbican.id,
+            "known_request": waiting.id,
+            "known_approved": approved.id,
+        }
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     import flask_migrate
@@ -190,6 +265,8 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             incident_ids=incident_ids,
             restricted_incident_id=restricted_id,
             panel_ids=_seed_panel_meeting(app, user_ids["asb-lead"]),
+            subject_access_id=_seed_subject_access(app, user_ids["asb-lead"], incident_ids[2]),
+            known_to_ids=_seed_known_to(app, user_ids, incident_ids),
         )
     finally:
         server.shutdown()
@@ -378,13 +455,36 @@ def pytest_runtest_call(item):
 # Signing in --------------------------------------------------------------------------------
 
 
+# The authenticator secrets of the users who sign in with two factors, by email address.
+TOTP_SECRETS: dict[str, str] = {}
+_USED_STEPS: dict[str, int] = {}
+
+
+def authenticator_code(secret: str) -> str:
+    """The code an authenticator app would show, for a time step the server has not accepted
+    yet: each step's code signs in once, so a second sign-in soon after takes the next step
+    (the server accepts the one after now), or waits for it."""
+    from asb.auth.two_factor import code_for_step, current_step
+
+    step = max(current_step(), _USED_STEPS.get(secret, -1) + 1)
+    while step > current_step() + 1:
+        time.sleep(0.5)
+    _USED_STEPS[secret] = step
+    return code_for_step(secret, step)
+
+
 def sign_in(page, email: str, password: str = PASSWORD) -> None:
-    """Sign in through the sign-in page, as a person would."""
+    """Sign in through the sign-in page, as a person would: with the code from their
+    authenticator app too, if they have set up two-factor sign-in."""
     if not urlsplit(page.url).path.startswith("/sign-in"):
         page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+    if email in TOTP_SECRETS:
+        expect(page).to_have_url(re.compile(r"/sign-in/code$"))
+        page.get_by_label("Code", exact=True).fill(authenticator_code(TOTP_SECRETS[email]))
+        page.get_by_role("button", name="Continue").click()
     expect(page).not_to_have_url(re.compile(r"/sign-in"))
 
 

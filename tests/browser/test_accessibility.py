@@ -37,12 +37,33 @@ PAGES = [
     ("admin", "/account/password", 200, "Change your password"),
     ("admin", "/incidents", 403, "You do not have permission to see this page"),
     ("admin", "/no-such-page", 404, "Page not found"),
+    ("asb-lead", "/account/two-factor", 200, "Two-factor sign-in"),
+    ("admin", "/admin/users/{lead}/reset-two-factor", 200, "Reset Lee Lead's two-factor sign-in?"),
+    ("barbican-officer", "/emergency-access/new", 200, "Emergency access to a restricted record"),
+    ("asb-lead", "/emergency-access", 200, "Emergency access"),
     ("asb-lead", "/panels", 200, "ASB panel meetings"),
     ("asb-lead", "/panels/new", 200, "Plan a panel meeting"),
     ("asb-lead", "/panels/{meeting}", 200, r"Panel meeting ASB-P-\d{4}-\d{5}"),
     ("asb-lead", "/panels/{meeting}/agenda", 200, "Add a case to the agenda"),
     ("asb-lead", "/panels/{meeting}/agenda/{item}", 200, r"Record the decision on ASB-C-\S+"),
-    ("asb-lead", "/panels/{meeting}/packs/{housing}", 200, "Meeting pack for Housing"),
+    ("asb-lead", "/panels/{meeting}/packs/{housing}", 200, "Meeting pack for Housing, DCCS"),
+    ("asb-lead", "/subject-access", 200, "Subject access requests"),
+    ("asb-lead", "/subject-access/new", 200, "Log a subject access request"),
+    ("asb-lead", "/subject-access/{sar}", 200, r"Subject access request SAR-\d{4}-\d{5}"),
+    ("asb-lead", "/subject-access/{sar}/extend", 200, "Extend the deadline"),
+    ("asb-lead", "/subject-access/{sar}/close", 200, "Close the request"),
+    ("asb-lead", "/subject-access/{sar}/pack", 200, r"Subject access pack for request SAR-\S+"),
+    ("barbican-officer", "/record-of-processing", 200, "Record of processing"),
+    ("housing-officer", "/people/{known_person}", 200, "Kit Known"),
+    (
+        "housing-officer",
+        "/people/{known_person}/details-requests/new?agency={known_agency}",
+        200,
+        "Ask Barbican Estates for their details",
+    ),
+    ("housing-officer", "/details-requests/{known_approved}/details", 200, "Details from .+"),
+    ("asb-lead", "/details-requests", 200, "Requests for details"),
+    ("asb-lead", "/details-requests/{known_request}", 200, "Request for details"),
 ]
 
 
@@ -51,7 +72,10 @@ def _path(template: str, live_server) -> str:
         incident=live_server.incident_ids[1],
         restricted=live_server.restricted_incident_id,
         user=live_server.user_ids["barbican-officer"],
+        lead=live_server.user_ids["asb-lead"],
         **live_server.panel_ids,
+        sar=live_server.subject_access_id,
+        **live_server.known_to_ids,
     )
 
 
@@ -76,8 +100,28 @@ def test_page_is_accessible(open_page, signed_in_state, live_server, who, path, 
         ("admin", "/admin/users/new", "Create user", "Add a user"),
         ("asb-lead", "/account/password", "Change password", "Change your password"),
         ("asb-lead", "/incidents/{incident}/edit", "Save incident", rf"Edit incident {REFERENCE}"),
+        (
+            "barbican-officer",
+            "/emergency-access/new",
+            "Open the record",
+            "Emergency access to a restricted record",
+        ),
+        ("asb-lead", "/subject-access/new", "Log the request", "Log a subject access request"),
+        (
+            "housing-officer",
+            "/people/{known_person}/details-requests/new?agency={known_agency}",
+            "Send request",
+            "Ask Barbican Estates for their details",
+        ),
     ],
-    ids=["admin:add-user", "asb-lead:change-password", "asb-lead:edit-incident"],
+    ids=[
+        "admin:add-user",
+        "asb-lead:change-password",
+        "asb-lead:edit-incident",
+        "barbican-officer:emergency-access",
+        "asb-lead:subject-access-request",
+        "housing-officer:ask-for-details",
+    ],
 )
 def test_form_with_errors_is_accessible(
     open_page, signed_in_state, live_server, who, path, button, heading
