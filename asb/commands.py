@@ -68,8 +68,8 @@ def seed_demo_command() -> None:
     if not demo_secrets_allowed():
         return
     click.echo(
-        "\nThese sign in with two factors: add the authenticator secret to an app, or get the "
-        "current code with `flask --app wsgi asb demo-code EMAIL`."
+        "\nThese sign in with two factors: after the password, enter the code that\n"
+        "`flask --app wsgi asb demo-code EMAIL` prints, or add the secret to an authenticator app."
     )
     for email, secret in DEMO_SECRETS.items():
         click.echo(f"  {email:<44} {secret}")
