@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 from sqlalchemy import func, select
 
+from asb.audit.services import record_view
 from asb.auth.current import signed_in_user
 from asb.auth.models import Agency
 from asb.cases import services as case_services
@@ -103,6 +104,7 @@ def show_meeting(meeting_id: int):
     meeting = queries.load_meeting(meeting_id)
     user = signed_in_user()
     manages = can(user, Permission.MANAGE_PANEL_MEETINGS)
+    record_view("panel.viewed", actor=user, obj=meeting)
     return render_template(
         "panels/show.html",
         meeting=meeting,
@@ -252,7 +254,15 @@ def show_pack(meeting_id: int, agency_id: int):
             return redirect(url)
     elif request.method == "POST" and not agency.is_external:
         abort(405)
-    return render_template("panels/pack.html", pack=queries.build_pack(meeting, agency), form=form)
+    pack = queries.build_pack(meeting, agency)
+    record_view(
+        "panel.pack-viewed",
+        actor=signed_in_user(),
+        obj=meeting,
+        agency=agency.code,
+        case_ids=[entry.case.id for entry in pack.cases if not entry.withheld],
+    )
+    return render_template("panels/pack.html", pack=pack, form=form)
 
 
 @blueprint.route("/<int:meeting_id>/disclosures", methods=["GET", "POST"])

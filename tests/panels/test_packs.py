@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from asb.agreements.vocabulary import DataCategory
+from asb.audit.models import AuditEvent
 from asb.auth.models import Role
 from asb.calendar import today_in_london
 from asb.cases import services as case_services
@@ -274,3 +275,12 @@ def test_a_partner_agency_on_a_case_gets_it_without_personal_details(client, log
 def test_a_pack_is_only_for_an_agency_attending(client, login_as, world):
     login_as(Role.ASB_LEAD, "community-safety")
     assert client.get(f"/panels/{world.meeting.id}/packs/{agency('mcp').id}").status_code == 404
+
+
+def test_reading_a_pack_is_on_the_audit_trail(client, login_as, world):
+    user = login_as(Role.ASB_LEAD, "community-safety")
+    client.get(_pack_path(world, "housing"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "panel.pack-viewed"))
+    assert (event.actor_id, event.object_id) == (user.id, world.meeting.id)
+    assert event.detail["agency"] == "housing"
+    assert sorted(event.detail["case_ids"]) == sorted([world.case.id, world.restricted.id])
