@@ -49,6 +49,8 @@ from asb.notifications.models import EmailStatus
 from asb.panels.models import PanelAttendance, PanelMeeting
 from asb.people.models import IncidentPerson, Person
 from asb.people.vocabulary import PersonRole
+from asb.subject_access.services import log_request as log_subject_access_request
+from asb.subject_access.vocabulary import ReceivedBy
 from tests.conftest import awaiting_second_factor_session, sign_in_session
 from tests.factories import (
     CasePersonFactory,
@@ -304,7 +306,8 @@ def crawl(app: Flask, email: str | None, records: list[str], found: Crawl) -> No
         per_endpoint[key] += 1
         found.ids.update(value for value in arguments.values() if isinstance(value, int))
         response = client.get(path)
-        html = response.get_data(as_text=True)
+        # Downloads (a spreadsheet) are not text: only pages are read.
+        html = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
         response.close()
         assert response.status_code < 500, f"{email} GET {path}: {response.status_code}"
         if response.status_code in (301, 302, 303) and _local_path(response.location):
@@ -492,6 +495,16 @@ def add_what_the_demo_lacks(app: Flask) -> None:
             reason="The victim's neighbour called about threats tonight; I need the history.",
             lawful_basis=LawfulBasis.VITAL_INTERESTS,
         )
+    # The victim's subject access request: their record linked, the duplicate offered.
+    log_subject_access_request(
+        requester_name="Sam Caller",
+        received_by=ReceivedBy.EMAIL,
+        received_on=day,
+        identity_checked_on=None,
+        notes=None,
+        people=[victim],
+        actor=lead,
+    )
     # Someone to reactivate, a local type to reinstate, an email to try again.
     LocalAsbTypeFactory(name="Retired local type", is_active=False)
     UserFactory(is_active_account=False)
