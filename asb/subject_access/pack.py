@@ -243,14 +243,15 @@ def build_pack(request: SubjectAccessRequest, *, today: date) -> Pack:
         IncidentPerson, IncidentPerson.incident_id, incidents, subject_ids
     )
     other_case_links = _others(CasePerson, CasePerson.case_id, cases, subject_ids)
+    about_them = select(DisclosureSubject.disclosure_id).where(
+        DisclosureSubject.person_id.in_(subject_ids)
+    )
     disclosures = list(
         db.session.scalars(
             select(Disclosure)
-            .join(DisclosureSubject, DisclosureSubject.disclosure_id == Disclosure.id)
-            .where(DisclosureSubject.person_id.in_(subject_ids))
-            .distinct()
-            .order_by(Disclosure.disclosed_at)
-        ).unique()
+            .where(Disclosure.id.in_(about_them))
+            .order_by(Disclosure.disclosed_at, Disclosure.id)
+        )
     )
 
     third_parties: dict[int, Person] = {
