@@ -55,6 +55,7 @@ USERS = {
     "barbican-officer": ("bo.barbican@example.test", "Bo Barbican", "officer", "barbican"),
     "asb-lead": ("lee.lead@example.test", "Lee Lead", "asb-lead", "community-safety"),
     "admin": ("ada.admin@example.test", "Ada Admin", "admin", "community-safety"),
+    "police-partner": ("pat.police@example.test", "Pat Police", "partner", "city-police"),
 }
 
 
@@ -99,6 +100,9 @@ class LiveServer:
     # Barbican's details: "known_person", "known_agency", "known_request" (waiting) and
     # "known_approved".
     known_to_ids: dict[str, int] = field(default_factory=dict)
+    # An agreement with City Police in force; a case shared under it ("shared_case", "share")
+    # and one with a victim not yet shared ("unshared_case").
+    sharing_ids: dict[str, int] = field(default_factory=dict)
 
     def email(self, who: str) -> str:
         return USERS[who][0]
@@ -230,6 +234,66 @@ def _seed_known_to(app, user_ids: dict[str, int], incident_ids: list[int]) -> di
         }
 
 
+def _seed_sharing(app, lead_id: int) -> dict[str, int]:
+    """An agreement with City Police, a case shared under it and a case not yet shared."""
+    from datetime import timedelta
+
+    from asb.agreements.models import SharingAgreement
+    from asb.agreements.vocabulary import DataCategory, LawfulBasis
+    from asb.auth.models import User
+    from asb.calendar import today_in_london
+    from asb.extensions import db
+    from asb.people.vocabulary import PersonRole
+    from asb.sharing.services import share_case
+    from tests.factories import CasePersonFactory, PersonFactory, agency, make_case
+
+    with app.test_request_context():
+        lead = db.session.get(User, lead_id)
+        agreement = SharingAgreement(
+            reference="ISA-2026-00001",
+            title="City Police ASB information sharing",
+            partner_agency=agency("city-police"),
+            purpose="Preventing and reducing anti-social behaviour in the City",
+            lawful_basis=LawfulBasis.PUBLIC_TASK,
+            crime_and_disorder_s115=True,
+            categories=[
+                DataCategory.INCIDENT_FACTS,
+                DataCategory.LOCATIONS,
+                DataCategory.PEOPLE,
+                DataCategory.CASE_WORK,
+            ],
+            starts_on=today_in_london() - timedelta(days=60),
+            review_on=today_in_london() + timedelta(days=300),
+            owner=lead,
+        )
+        db.session.add(agreement)
+        shared = make_case(title="Shouting in Fann Street", actor=lead)
+        made = share_case(
+            shared,
+            agency=agency("city-police"),
+            agreement=agreement,
+            categories=[DataCategory.INCIDENT_FACTS, DataCategory.CASE_WORK],
+            purpose="Joint patrols",
+            may_add_notes=True,
+            may_add_incidents=True,
+            actor=lead,
+        )
+        unshared = make_case(
+            title="Threats on Golden Lane",
+            summary="A neighbour is threatened on the stairs most evenings",
+            actor=lead,
+        )
+        victim = PersonFactory(name="Vic Golden", address="21 Hatfield House, EC1Y 0SL")
+        CasePersonFactory(case_id=unshared.id, person_id=victim.id, role=PersonRole.VICTIM)
+        db.session.commit()
+        return {
+            "shared_case": shared.id,
+            "share": made.id,
+            "unshared_case": unshared.id,
+            "victim": victim.id,
+        }
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     import flask_migrate
@@ -267,6 +331,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             panel_ids=_seed_panel_meeting(app, user_ids["asb-lead"]),
             subject_access_id=_seed_subject_access(app, user_ids["asb-lead"], incident_ids[2]),
             known_to_ids=_seed_known_to(app, user_ids, incident_ids),
+            sharing_ids=_seed_sharing(app, user_ids["asb-lead"]),
         )
     finally:
         server.shutdown()

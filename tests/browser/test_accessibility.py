@@ -38,7 +38,7 @@ PAGES = [
     ("admin", "/incidents", 403, "You do not have permission to see this page"),
     ("admin", "/no-such-page", 404, "Page not found"),
     ("asb-lead", "/account/two-factor", 200, "Two-factor sign-in"),
-    ("admin", "/admin/users/{lead}/reset-two-factor", 200, "Reset Lee Lead's two-factor sign-in?"),
+    ("admin", "/admin/users/{lead}/reset-two-factor", 200, r"Reset Lee Lead's two-factor .+\?"),
     ("barbican-officer", "/emergency-access/new", 200, "Emergency access to a restricted record"),
     ("asb-lead", "/emergency-access", 200, "Emergency access"),
     ("asb-lead", "/panels", 200, "ASB panel meetings"),
@@ -64,6 +64,29 @@ PAGES = [
     ("housing-officer", "/details-requests/{known_approved}/details", 200, "Details from .+"),
     ("asb-lead", "/details-requests", 200, "Requests for details"),
     ("asb-lead", "/details-requests/{known_request}", 200, "Request for details"),
+    ("asb-lead", "/cases/{shared_case}", 200, r"Case ASB-C-\d{4}-\d{5}"),
+    (
+        "asb-lead",
+        "/cases/{unshared_case}/share",
+        200,
+        "Share this case with a partner organisation",
+    ),
+    (
+        "asb-lead",
+        "/cases/{shared_case}/shares/{share}/withdraw",
+        200,
+        "Withdraw sharing with City of London Police",
+    ),
+    ("police-partner", "/", 200, "ASB case management"),
+    ("police-partner", "/shared/cases/{shared_case}", 200, r"Shared case ASB-C-\d{4}-\d{5}"),
+    ("police-partner", "/shared/cases/{shared_case}/notes", 200, "Add a note to a shared case"),
+    (
+        "police-partner",
+        "/shared/cases/{shared_case}/incidents/new",
+        200,
+        "Record an incident on a shared case",
+    ),
+    ("police-partner", "/cases/{shared_case}", 403, "You do not have permission to see this page"),
 ]
 
 
@@ -76,6 +99,7 @@ def _path(template: str, live_server) -> str:
         **live_server.panel_ids,
         sar=live_server.subject_access_id,
         **live_server.known_to_ids,
+        **live_server.sharing_ids,
     )
 
 
@@ -108,6 +132,18 @@ def test_page_is_accessible(open_page, signed_in_state, live_server, who, path, 
         ),
         ("asb-lead", "/subject-access/new", "Log the request", "Log a subject access request"),
         (
+            "asb-lead",
+            "/cases/{unshared_case}/share",
+            "Share case",
+            "Share this case with a partner organisation",
+        ),
+        (
+            "police-partner",
+            "/shared/cases/{shared_case}/notes",
+            "Add note",
+            "Add a note to a shared case",
+        ),
+        (
             "housing-officer",
             "/people/{known_person}/details-requests/new?agency={known_agency}",
             "Send request",
@@ -120,6 +156,8 @@ def test_page_is_accessible(open_page, signed_in_state, live_server, who, path, 
         "asb-lead:edit-incident",
         "barbican-officer:emergency-access",
         "asb-lead:subject-access-request",
+        "asb-lead:share-case",
+        "police-partner:shared-case-note",
         "housing-officer:ask-for-details",
     ],
 )
