@@ -109,6 +109,7 @@ def register_routing(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from asb.admin.views import blueprint as admin
     from asb.agreements.views import blueprint as agreements
+    from asb.audit_trail.views import blueprint as audit_trail
     from asb.auth.views import blueprint as auth
     from asb.case_reviews.views import blueprint as case_reviews
     from asb.cases.views import blueprint as cases
@@ -151,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
         disclosures,
         subject_access,
         processing,
+        audit_trail,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,0 +1,153 @@
+"""The audit page: the ASB lead and admins read the trail, filter it and export it.
+
+There is nothing here, nor anywhere else, to edit or delete an entry. Reading the trail is
+itself recorded: each search and each export.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import login_required
+
+from asb.audit.models import AuditEvent
+from asb.audit.services import record_view, request_filters
+from asb.audit_trail import queries
+from asb.audit_trail.forms import AuditFilterForm
+from asb.auth.current import signed_in_user
+from asb.incidents.export import safe_cell
+from asb.policy import Permission, authorize
+from asb.presentation import with_query
+
+blueprint = Blueprint("audit_trail", __name__, url_prefix="/audit")
+
+PER_PAGE = 50
+COUNT_CAP = 10_000
+EXPORT_HEADER = [
+    "Entry",
+    "When (UTC)",
+    "User id",
+    "User email",
+    "Action",
+    "Outcome",
+    "Kind of record",
+    "Record id",
+    "Address",
+    "Detail",
+    "Previous entry's hash",
+    "Entry hash",
+]
+# The record pages an entry can link to: (endpoint, argument) by table.
+RECORD_PAGES = {
+    "incidents": ("incidents.show_incident", "incident_id"),
+    "cases": ("cases.show_case", "case_id"),
+    "people": ("people.show_person", "person_id"),
+    "case_review_applications": ("case_reviews.show_application", "application_id"),
+}
+
+
+@blueprint.app_template_filter()
+def audit_detail(detail: dict[str, Any] | None) -> str:
+    """An entry's detail as 'key: value' pairs, lists and filters written compactly."""
+    parts = []
+    for key, value in sorted((detail or {}).items()):
+        shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+        parts.append(f"{key.replace('_', ' ')}: {shown}")
+    return "; ".join(parts)
+
+
+@blueprint.app_template_global()
+def audit_record_url(entry: AuditEvent) -> str | None:
+    page = RECORD_PAGES.get(entry.object_type or "")
+    if page is None or entry.object_id is None:
+        return None
+    endpoint, argument = page
+    return url_for(endpoint, **{argument: entry.object_id})
+
+
+def _filter_form() -> AuditFilterForm:
+    return AuditFilterForm(
+        request.args, users=queries.users_for_filter(), record_types=queries.record_types()
+    )
+
+
+@blueprint.get("")
+@login_required
+def show_trail():
+    authorize(Permission.VIEW_AUDIT_TRAIL)
+    form = _filter_form()
+    page = None
+    if form.validate():
+        # Recorded first: committing after the query would expire the entries it loaded.
+        record_view("audit.searched", actor=signed_in_user(), filters=request_filters())
+        page = queries.page_of_entries(
+            queries.filtered_entries(form.as_filters()),
+            page=form.page_number(),
+            per_page=PER_PAGE,
+            count_cap=COUNT_CAP,
+        )
+    return render_template(
+        "audit_trail/index.html",
+        form=form,
+        page=page,
+        actors=queries.actors_of(page.entries) if page else {},
+    )
+
+
+@blueprint.get("/export.csv")
+@login_required
+def export_trail():
+    authorize(Permission.VIEW_AUDIT_TRAIL)
+    form = _filter_form()
+    if not form.validate():
+        flash("Correct the filters before exporting.")
+        return redirect(
+            with_query(url_for("audit_trail.show_trail"), request.args.to_dict(flat=False))
+        )
+    query = queries.filtered_entries(form.as_filters())
+    record_view("audit.exported", actor=signed_in_user(), filters=request_filters())
+
+    def generate() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_HEADER)
+        for entry, email in queries.entries_for_export(query):
+            writer.writerow(
+                [
+                    entry.sequence,
+                    entry.occurred_at.isoformat(timespec="seconds"),
+                    entry.actor_id or "",
+                    safe_cell(email),
+                    safe_cell(entry.action),
+                    safe_cell(entry.outcome),
+                    safe_cell(entry.object_type),
+                    entry.object_id or "",
+                    safe_cell(entry.ip_address),
+                    safe_cell(json.dumps(entry.detail, sort_keys=True)),
+                    entry.previous_hash,
+                    entry.entry_hash,
+                ]
+            )
+            if buffer.tell() > 64_000:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    response = Response(stream_with_context(generate()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="asb-audit-trail.csv"'
+    return response
