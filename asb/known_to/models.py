@@ -58,9 +58,7 @@ class PersonDetailsRequest(db.Model):
     answer_disclosure_id: Mapped[int | None] = mapped_column(ForeignKey("disclosures.id"))
 
     person: Mapped[Person] = relationship(lazy="joined")
-    holding_agency: Mapped[Agency] = relationship(
-        foreign_keys=[holding_agency_id], lazy="joined"
-    )
+    holding_agency: Mapped[Agency] = relationship(foreign_keys=[holding_agency_id], lazy="joined")
     requesting_agency: Mapped[Agency] = relationship(
         foreign_keys=[requesting_agency_id], lazy="joined"
     )
@@ -69,9 +67,7 @@ class PersonDetailsRequest(db.Model):
     request_disclosure: Mapped[Disclosure | None] = relationship(
         foreign_keys=[request_disclosure_id]
     )
-    answer_disclosure: Mapped[Disclosure | None] = relationship(
-        foreign_keys=[answer_disclosure_id]
-    )
+    answer_disclosure: Mapped[Disclosure | None] = relationship(foreign_keys=[answer_disclosure_id])
 
     @property
     def data_categories(self) -> list[DataCategory]:

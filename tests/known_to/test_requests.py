@@ -10,6 +10,7 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from asb.agreements.models import SharingAgreement
 from asb.agreements.vocabulary import DataCategory, LawfulBasis
 from asb.auth.models import Role
 from asb.calendar import today_in_london
@@ -471,3 +472,75 @@ def test_categories_offered_are_those_the_details_page_shows(client, known, aske
     assert offered == {
         category.value for category in DataCategory if category is not DataCategory.DOCUMENTS
     }
+
+
+# -- Agreements -----------------------------------------------------------------------------
+
+
+def test_with_a_partner_organisation_the_agreement_in_force_is_the_basis(client, known, lead):
+    police_record = PersonFactory(name="Jo Bloggs", date_of_birth=BORN)
+    link_incident(police_record, reported("city-police", 6))
+    today = today_in_london()
+    agreement = SharingAgreement(
+        reference="ISA-KNOWN-00001",
+        title="City Police ASB information sharing",
+        partner_agency=agency("city-police"),
+        purpose="Preventing and reducing anti-social behaviour in the City",
+        lawful_basis=LawfulBasis.PUBLIC_TASK,
+        categories=[DataCategory.PEOPLE.value, DataCategory.INCIDENT_FACTS.value],
+        starts_on=today - timedelta(days=30),
+        review_on=today + timedelta(days=90),
+        owner=lead,
+    )
+    db.session.add(agreement)
+    db.session.commit()
+    sign_in_session(client, known.housing_officer)
+
+    client.post(
+        f"/people/{known.person.id}/details-requests/new",
+        data={"agency": str(agency("city-police").id), "reason": REASON},
+    )
+    request = only_request()
+    sign_in_session(client, lead)
+    answer(client, request.id, decision="approve", categories="incident-facts", days="30")
+
+    db.session.expire_all()
+    asked, answered = request.request_disclosure, request.answer_disclosure
+    assert (asked.agreement_id, asked.lawful_basis) == (agreement.id, None)
+    assert (answered.agreement_id, answered.lawful_basis) == (agreement.id, None)
+    assert (answered.disclosing_agency.code, answered.recipient_agency.code) == (
+        "city-police",
+        "housing",
+    )
+
+
+def test_beyond_the_agreements_categories_the_answer_rests_on_the_public_task(client, known, lead):
+    police_record = PersonFactory(name="Jo Bloggs", date_of_birth=BORN)
+    link_incident(police_record, reported("city-police", 6))
+    today = today_in_london()
+    db.session.add(
+        SharingAgreement(
+            reference="ISA-KNOWN-00002",
+            title="City Police ASB information sharing",
+            partner_agency=agency("city-police"),
+            purpose="Preventing and reducing anti-social behaviour in the City",
+            lawful_basis=LawfulBasis.PUBLIC_TASK,
+            categories=[DataCategory.PEOPLE.value],
+            starts_on=today - timedelta(days=30),
+            review_on=today + timedelta(days=90),
+            owner=lead,
+        )
+    )
+    db.session.commit()
+    sign_in_session(client, known.housing_officer)
+    client.post(
+        f"/people/{known.person.id}/details-requests/new",
+        data={"agency": str(agency("city-police").id), "reason": REASON},
+    )
+    request = only_request()
+    sign_in_session(client, lead)
+    answer(client, request.id, decision="approve", categories="vulnerabilities", days="30")
+
+    db.session.expire_all()
+    assert request.answer_disclosure.agreement_id is None
+    assert request.answer_disclosure.lawful_basis is LawfulBasis.PUBLIC_TASK
