@@ -198,7 +198,8 @@ def _seed_subject_access(app, lead_id: int, incident_id: int) -> int:
 
 
 def _seed_known_to(app, user_ids: dict[str, int], incident_ids: list[int]) -> dict[str, int]:
-    """Kit Known on a Housing incident, and on a Barbican one under a record of Barbican's."""
+    """Kit Known on a Housing incident, and on a Barbican and a Street Enforcement one under
+    their records: Barbican has been asked twice (one approved), Street Enforcement not yet."""
     from datetime import date
 
     from asb.agreements.vocabulary import DataCategory
@@ -206,13 +207,17 @@ def _seed_known_to(app, user_ids: dict[str, int], incident_ids: list[int]) -> di
     from asb.extensions import db
     from asb.incidents.models import Incident
     from asb.known_to.services import approve, request_details
-    from tests.factories import IncidentPersonFactory, PersonFactory, agency
+    from tests.factories import IncidentFactory, IncidentPersonFactory, PersonFactory, agency
 
     with app.test_request_context():
         person = PersonFactory(name="Kit Known", date_of_birth=date(1975, 3, 9))
         IncidentPersonFactory(incident=db.session.get(Incident, incident_ids[0]), person=person)
         IncidentPersonFactory(
             incident=db.session.get(Incident, incident_ids[1]),
+            person=PersonFactory(name="Kit Known", date_of_birth=date(1975, 3, 9)),
+        )
+        IncidentPersonFactory(
+            incident=IncidentFactory(recording_agency=agency("street-enforcement")),
             person=PersonFactory(name="Kit Known", date_of_birth=date(1975, 3, 9)),
         )
         officer = db.session.get(User, user_ids["housing-officer"])
@@ -228,7 +233,7 @@ def _seed_known_to(app, user_ids: dict[str, int], incident_ids: list[int]) -> di
         db.session.commit()
         return {
             "known_person": person.id,
-            "known_agency": barbican.id,
+            "known_agency": agency("street-enforcement").id,
             "known_request": waiting.id,
             "known_approved": approved.id,
         }
@@ -291,6 +296,8 @@ def _seed_sharing(app, lead_id: int) -> dict[str, int]:
             "share": made.id,
             "unshared_case": unshared.id,
             "victim": victim.id,
+            "agreement": agreement.id,
+            "disclosure": made.disclosure_id,
         }
 
 
