@@ -77,8 +77,7 @@ def also_known_to(person: Person, viewer: User) -> list[KnownTo]:
     found = _known_to(records_about(same_person_ids(MatchKeys.of(person))), viewer)
     if not found:
         return found
-    today = today_in_london()
-    requests = _open_requests(person, viewer, today)
+    requests = open_requests(person, viewer)
     for known in found:
         known.request = requests.get(known.agency.id)
         known.may_ask = known.request is None and can(
@@ -102,8 +101,10 @@ def also_known_to_by_details(
     return _known_to(records_about(same_person_ids(keys)), viewer)
 
 
-def _open_requests(person: Person, viewer: User, today: date) -> dict[int, PersonDetailsRequest]:
-    """The viewer's requests about the person still waiting, or approved and not expired."""
+def open_requests(person: Person, viewer: User) -> dict[int, PersonDetailsRequest]:
+    """The viewer's requests about the person still waiting, or approved and not expired, by
+    the agency asked."""
+    today = today_in_london()
     requests = db.session.scalars(
         select(PersonDetailsRequest)
         .where(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
@@ -28,7 +30,9 @@ def known_to_for_person(person: Person) -> list[queries.KnownTo]:
 
 
 @blueprint.app_template_global()
-def known_to_for_details(name: str | None, date_of_birth=None, address: str | None = None):
+def known_to_for_details(
+    name: str | None, date_of_birth: date | None = None, address: str | None = None
+) -> list[queries.KnownTo]:
     """The other agencies that know someone with these details (a person not yet recorded)."""
     return queries.also_known_to_by_details(
         signed_in_user(), name=name, date_of_birth=date_of_birth, address=address
@@ -90,6 +94,10 @@ def ask(person_id: int):
     agency = db.session.get(Agency, agency_id) if agency_id is not None else None
     if agency is None or not can(user, Permission.REQUEST_PERSON_DETAILS, (person, agency)):
         deny(Permission.REQUEST_PERSON_DETAILS, person)
+    existing = queries.open_requests(person, user).get(agency.id)
+    if existing is not None:
+        flash(f"You have already asked {agency.name}: here is your request.")
+        return redirect(url_for("known_to.show_request", request_id=existing.id))
     if form.validate_on_submit():
         details_request = services.request_details(
             person, agency, reason=form.reason.data, actor=user

@@ -544,3 +544,16 @@ def test_beyond_the_agreements_categories_the_answer_rests_on_the_public_task(cl
     db.session.expire_all()
     assert request.answer_disclosure.agreement_id is None
     assert request.answer_disclosure.lawful_basis is LawfulBasis.PUBLIC_TASK
+
+
+def test_asking_again_while_a_request_is_open_leads_to_it(client, known, asked):
+    again = client.get(
+        f"/people/{known.person.id}/details-requests/new",
+        query_string={"agency": agency("barbican").id},
+    )
+    sent = ask(client, known, reason="Asking again")
+
+    assert again.status_code == sent.status_code == 302
+    assert again.location.endswith(f"/details-requests/{asked.id}")
+    assert sent.location == again.location
+    assert db.session.scalar(select(func.count()).select_from(PersonDetailsRequest)) == 1
