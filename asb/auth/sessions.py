@@ -49,6 +49,12 @@ def start_session(user: User, *, second_factor: bool = False) -> None:
         session[_SECOND_FACTOR] = True
 
 
+def restart_session(user: User) -> None:
+    """A fresh session for the same sign-in (after a password change): the second factor it
+    was given still counts."""
+    start_session(user, second_factor=bool(session.get(_SECOND_FACTOR)))
+
+
 def await_second_factor(user: User, next_url: str | None) -> None:
     """The password was right: hold only that, for a few minutes, and sign nobody in."""
     logout_user()

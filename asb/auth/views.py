@@ -10,7 +10,13 @@ from asb.auth import services
 from asb.auth.current import signed_in_user
 from asb.auth.forms import ChangePasswordForm, SignInForm
 from asb.auth.passwords import verify_password
-from asb.auth.sessions import await_second_factor, end_session, start_session, stop_awaiting
+from asb.auth.sessions import (
+    await_second_factor,
+    end_session,
+    restart_session,
+    start_session,
+    stop_awaiting,
+)
 from asb.extensions import db
 
 blueprint = Blueprint("auth", __name__)
@@ -92,7 +98,7 @@ def change_password():
         else:
             services.change_password(user, form.new_password.data)
             db.session.commit()
-            start_session(user)  # this session goes on; every other one has ended
+            restart_session(user)  # this session goes on; every other one has ended
             flash("Your password has been changed. You have been signed out everywhere else.")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)

@@ -21,6 +21,7 @@ from tests.auth.helpers import (
     signed_in,
     with_two_factor,
 )
+from tests.factories import TEST_PASSWORD
 from tests.helpers import error_summary, visible_text
 
 WRONG_CODE = "The code is not correct"
@@ -83,6 +84,22 @@ def test_while_the_code_is_awaited_every_page_leads_to_it(client, lead_with_two_
         response = client.get(path)
         assert (response.status_code, response.location) == (302, "/sign-in/code")
         assert client.post("/incidents/new", data={}).location == "/sign-in/code"
+
+
+def test_changing_the_password_keeps_the_session_signed_in_with_both_factors(client, officer):
+    with freeze_time(NOW):
+        sign_in(client, officer.email)
+        enter_code(client, code_now())
+        changed = client.post(
+            "/account/password",
+            data={
+                "current_password": TEST_PASSWORD,
+                "new_password": "a brand new passphrase for Priya",
+                "confirm_password": "a brand new passphrase for Priya",
+            },
+        )
+        assert changed.location == "/"
+        assert client.get("/incidents").status_code == 200
 
 
 def test_the_code_leads_on_to_the_page_first_asked_for(client, officer):
