@@ -118,6 +118,20 @@ def add_to_agenda(
     return item
 
 
+def remove_from_agenda(item: AgendaItem, *, actor: User) -> None:
+    """Take a case off a planned meeting's agenda, unless a decision was recorded on it."""
+    meeting = item.meeting
+    _ensure_planned(meeting, "changing its agenda")
+    if item.decision:
+        raise PanelError(f"The decision on case {item.case.reference} is recorded: it stays")
+    meeting.agenda.remove(item)
+    db.session.flush()
+    for position, remaining in enumerate(meeting.agenda, start=1):
+        remaining.position = position
+    db.session.flush()
+    record_event("panel.agenda-removed", actor=actor, obj=meeting, case_id=item.case_id)
+
+
 @dataclass(frozen=True)
 class ActionDetails:
     """An action the meeting gives someone on the case."""

@@ -198,6 +198,25 @@ def record_decision(meeting_id: int, item_id: int):
     return render_template("panels/decision.html", form=form, meeting=meeting, item=item)
 
 
+@blueprint.post("/<int:meeting_id>/agenda/<int:item_id>/remove")
+@login_required
+def remove_from_agenda(meeting_id: int, item_id: int):
+    meeting = queries.load_meeting(meeting_id, Permission.MANAGE_PANEL_MEETINGS)
+    item = queries.load_item(meeting, item_id)
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    reference = item.case.reference
+    try:
+        services.remove_from_agenda(item, actor=signed_in_user())
+    except services.PanelError as error:
+        db.session.rollback()
+        flash(f"{error}.")
+    else:
+        db.session.commit()
+        flash(f"Case {reference} taken off the agenda.", "success")
+    return _meeting_page(meeting)
+
+
 def _change_status(meeting_id: int, status: MeetingStatus, done: str):
     meeting = queries.load_meeting(meeting_id, Permission.MANAGE_PANEL_MEETINGS)
     if not BaseForm().validate_on_submit():

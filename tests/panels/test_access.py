@@ -72,6 +72,7 @@ def test_only_the_lead_changes_a_meeting(client, login_as, meeting, make_case, w
         ("/panels/new", {"place": "Guildhall"}),
         (f"/panels/{meeting.id}/agenda", {"reference": case.reference, "reason": "lead-choice"}),
         (f"/panels/{meeting.id}/agenda/{item.id}", {"discussion": "x", "decision": "y"}),
+        (f"/panels/{meeting.id}/agenda/{item.id}/remove", {}),
         (f"/panels/{meeting.id}/held", {}),
         (f"/panels/{meeting.id}/cancel", {}),
     ]:

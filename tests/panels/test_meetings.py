@@ -208,3 +208,26 @@ def test_a_case_never_on_an_agenda_has_no_panel_section(client, login_as, make_c
     login_as(Role.ASB_LEAD, "community-safety")
     case = make_case()
     assert "ASB panel meetings" not in visible_text(client.get(f"/cases/{case.id}"))
+
+
+def test_a_case_is_taken_off_the_agenda_until_a_decision_is_recorded(
+    client, login_as, make_case, make_meeting
+):
+    lead = login_as(Role.ASB_LEAD, "community-safety")
+    first, second, third = make_case(), make_case(), make_case()
+    meeting = make_meeting(lead, cases=[first, second, third])
+    items = {item.case_id: item.id for item in meeting.agenda}
+    response = client.post(f"/panels/{meeting.id}/agenda/{items[first.id]}/remove")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [(item.case_id, item.position) for item in meeting.agenda] == [
+        (second.id, 1),
+        (third.id, 2),
+    ]
+    meeting.agenda[0].decision = "Keep monitoring"
+    db.session.commit()
+    client.post(f"/panels/{meeting.id}/agenda/{items[second.id]}/remove")
+    db.session.expire_all()
+    assert [item.case_id for item in meeting.agenda] == [second.id, third.id]
+    page = visible_text(client.get(f"/panels/{meeting.id}"))
+    assert f"The decision on case {second.reference} is recorded: it stays" in page
