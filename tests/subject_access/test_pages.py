@@ -275,3 +275,15 @@ def test_a_stale_form_changes_nothing(client, lead, log_request):
     assert "changed since you opened it" in visible_text(response)
     db.session.refresh(request)
     assert request.extended_to is None
+
+
+def test_the_person_page_offers_the_lead_a_request_about_them(client, lead, make_user):
+    person = PersonFactory(name="Jo Linked")
+    IncidentPersonFactory(incident=IncidentFactory(), person=person)
+    db.session.commit()
+    link = f'href="/subject-access/new?person={person.id}"'
+
+    sign_in_session(client, lead)
+    assert link in client.get(f"/people/{person.id}").get_data(as_text=True)
+    sign_in_session(client, make_user(Role.MANAGER, "housing"))
+    assert link not in client.get(f"/people/{person.id}").get_data(as_text=True)
