@@ -117,7 +117,7 @@ def show_request(request_id: int):
     )
 
 
-def _person_from_form(subject_access_request: SubjectAccessRequest) -> int:
+def _person_from_form() -> int:
     if not BaseForm().validate_on_submit():
         abort(400)
     person_id = whole_number(request.form.get("person_id"))
@@ -130,7 +130,7 @@ def _person_from_form(subject_access_request: SubjectAccessRequest) -> int:
 @login_required
 def link_person(request_id: int):
     subject_access_request = queries.load_request(request_id)
-    person = db.session.get(Person, _person_from_form(subject_access_request))
+    person = db.session.get(Person, _person_from_form())
     if person is None:
         abort(404)
     try:
@@ -148,7 +148,7 @@ def link_person(request_id: int):
 @login_required
 def unlink_person(request_id: int):
     subject_access_request = queries.load_request(request_id)
-    person_id = _person_from_form(subject_access_request)
+    person_id = _person_from_form()
     try:
         services.unlink_person(subject_access_request, person_id, actor=signed_in_user())
     except services.SubjectAccessError as error:
