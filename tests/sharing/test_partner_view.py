@@ -406,6 +406,16 @@ def test_withdrawal_takes_effect_at_once(app, planted):
     )
 
 
+def test_the_case_page_shows_a_share_ended_with_its_agreement(app, planted):
+    made = _shared_with_police(planted, *DataCategory)
+    _end_agreement(made, planted.lead)
+    council = app.test_client()
+    sign_in_session(council, planted.lead)
+    page = council.get(f"/cases/{planted.case.id}")
+    assert "Ended with its agreement" in visible_text(page)
+    assert f"/shares/{made.id}/withdraw" not in page.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     ("role", "code", "status"),
     [
