@@ -32,7 +32,12 @@ _SECOND_FACTOR = "asb_second_factor"
 _AWAITING = "asb_awaiting_second_factor"
 _NO_USER_NEEDED = {"static", "main.healthz"}
 # The pages of the second step, reached while the session awaits it.
-SECOND_STEP_ENDPOINTS = {"auth.sign_in", "auth.enter_code", "auth.set_up_two_factor"}
+SECOND_STEP_ENDPOINTS = {
+    "auth.sign_in",
+    "auth.enter_code",
+    "auth.set_up_two_factor",
+    "auth.cancel_sign_in",
+}
 
 
 def start_session(user: User, *, second_factor: bool = False) -> None:

@@ -36,7 +36,7 @@ def enter_code():
         return redirect(url_for("auth.set_up_two_factor"))
     form = TwoFactorCodeForm()
     if not form.validate_on_submit():
-        return render_template("auth/enter_code.html", form=form)
+        return render_template("auth/enter_code.html", form=form, cancel_form=BaseForm())
     attempt = services.start_sign_in(user.email, request.remote_addr or "unknown")
     # Counted before the code is checked, as a password is (asb.auth.services.start_sign_in).
     db.session.commit()
@@ -55,14 +55,22 @@ def enter_code():
             f"Wait {minutes} minute{'s' if minutes != 1 else ''} and try again, "
             "or ask your administrator for help"
         )
-        page = render_template("auth/enter_code.html", form=form)
+        page = render_template("auth/enter_code.html", form=form, cancel_form=BaseForm())
         return page, 429, {"Retry-After": str(result.retry_after_seconds)}
     if result.refusal is CodeRefusal.LOCKED:
         stop_awaiting()
         flash(_locked(), "error")
         return redirect(url_for("auth.sign_in"))
     form.code.errors.append(_wrong_code(result.refusal, result.attempts_left))
-    return render_template("auth/enter_code.html", form=form)
+    return render_template("auth/enter_code.html", form=form, cancel_form=BaseForm())
+
+
+@blueprint.post("/sign-in/cancel")
+def cancel_sign_in():
+    """Leave the second step (someone else is to sign in on this browser)."""
+    if BaseForm().validate_on_submit():
+        stop_awaiting()
+    return redirect(url_for("auth.sign_in"))
 
 
 def _recovery_code_used(left: int) -> str:
@@ -144,6 +152,7 @@ def set_up_two_factor():
         secret=two_factor.grouped(secret),
         signing_in=signing_in,
         required=user.requires_two_factor,
+        cancel_form=BaseForm(),
     )
 
 

@@ -15,7 +15,6 @@ from asb.auth.sessions import (
     end_session,
     restart_session,
     start_session,
-    stop_awaiting,
 )
 from asb.extensions import db
 
@@ -49,7 +48,6 @@ def sign_in():
         return redirect(url_for("main.index"))
     form = SignInForm()
     if not form.validate_on_submit():
-        stop_awaiting()  # back here from the second step: start again
         return render_template("auth/sign_in.html", form=form)
     attempt = services.start_sign_in(form.email.data, request.remote_addr or "unknown")
     # Counted before the password is checked, so that simultaneous guesses see each other.

@@ -187,11 +187,20 @@ def test_sessions_ended_while_the_code_is_awaited_end_the_awaiting_too(client, o
         assert enter_code(client, code_now()).location == "/sign-in"
 
 
-def test_the_sign_in_page_starts_again(client, officer):
+def test_signing_in_as_someone_else_leaves_the_second_step(client, officer, make_user):
     with freeze_time(NOW):
         sign_in(client, officer.email)
         assert client.get("/sign-in").status_code == 200
+        assert client.get("/incidents").location == "/sign-in/code"  # still awaited
+        assert client.post("/sign-in/cancel").location == "/sign-in"
         assert client.get("/incidents").location.startswith("/sign-in?next=")
+        assert client.get("/sign-in/code").location == "/sign-in"
+
+        # Or the other person signs in over it.
+        sign_in(client, officer.email)
+        other = make_user(Role.OFFICER, "barbican")
+        assert sign_in(client, other.email).location == "/"
+        assert client.get("/incidents").status_code == 200
 
 
 # Limits and lock-out, shared with passwords -------------------------------------------------
