@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from asb.agreements.vocabulary import DataCategory
-from asb.audit.services import record_event
+from asb.audit.services import record_event, record_view, request_filters
 from asb.auth.current import signed_in_user
 from asb.auth.models import User
 from asb.calendar import today_in_london
@@ -160,6 +160,8 @@ def disclosure_log():
     page = None
     user = signed_in_user()
     if form.validate():
+        # Recorded first: committing after the query would expire the entries it loaded.
+        record_view("disclosures.searched", actor=user, filters=request_filters())
         page = queries.page_of_disclosures(
             user,
             form.as_filters(),
@@ -167,7 +169,7 @@ def disclosure_log():
             per_page=current_app.config.get("DISCLOSURES_PER_PAGE", DEFAULT_PER_PAGE),
             count_cap=current_app.config["INCIDENT_COUNT_CAP"],
         )
-    return render_template("disclosures/log.html", form=form, page=page, may_name=_may_name(user))
+    return render_template("disclosures/log.html", form=form, page=page)
 
 
 @blueprint.get("/disclosures/<int:disclosure_id>")
@@ -178,7 +180,8 @@ def show_disclosure(disclosure_id: int):
     if hides_existence(user, disclosure.case) or hides_existence(user, disclosure.incident):
         deny(Permission.VIEW_DISCLOSURE_LOG, disclosure, hide_existence=True)
     authorize(Permission.VIEW_DISCLOSURE_LOG)
-    return render_template("disclosures/show.html", disclosure=disclosure, may_name=_may_name(user))
+    record_view("disclosure.viewed", actor=user, obj=disclosure)
+    return render_template("disclosures/show.html", disclosure=disclosure)
 
 
 def _export_filters():
@@ -197,7 +200,7 @@ def _audit_export(file_format: str) -> None:
         "disclosures.exported",
         actor=signed_in_user(),
         format=file_format,
-        filters=request.args.to_dict(flat=False),
+        filters=request_filters(),
     )
     db.session.commit()
 

@@ -267,3 +267,21 @@ def test_the_export_is_audited_with_its_filters_exactly(client, login_as, log):
             "format": file_format,
             "filters": {"method": ["phone", "email"], "text": ["music"], "page": ["2"]},
         }
+
+
+def test_searching_the_log_and_opening_an_entry_are_audited(client, login_as, log):
+    lead = login_as(Role.ASB_LEAD, "community-safety")
+    client.get("/disclosures", query_string=[("method", "email"), ("person", "percy")])
+    client.get(f"/disclosures/{log.email.id}")
+    events = {
+        event.action: event
+        for event in db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.actor_id == lead.id, AuditEvent.outcome == "success"
+            )
+        )
+    }
+    assert events["disclosures.searched"].detail == {
+        "filters": {"method": ["email"], "person": ["percy"]}
+    }
+    assert events["disclosure.viewed"].object_id == log.email.id
