@@ -31,7 +31,6 @@ REDACTED = "Redacted"
 _TIMELINE_NEEDS = {
     TimelineKind.INCIDENT_LINKED: DataCategory.INCIDENT_FACTS,
     TimelineKind.PERSON: DataCategory.PEOPLE,
-    TimelineKind.INTERVENTION: DataCategory.PEOPLE,
     TimelineKind.RISK_ASSESSMENT: DataCategory.RISK_ASSESSMENTS,
     TimelineKind.DOCUMENT: DataCategory.DOCUMENTS,
 }
@@ -94,7 +93,7 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _incidents(case: Case, share: CaseShare, own: set[int]) -> list[Incident]:
+def _incidents(case: Case, own: set[int]) -> list[Incident]:
     """The incidents linked to the case that a partner may be told of: never a restricted
     one, and not those the partner added (shown as theirs)."""
     return [
@@ -384,7 +383,7 @@ def shared_case_view(case: Case, share: CaseShare) -> SharedCaseView:
         for contribution in contributions(case, share.agency)
         if contribution.incident_id
     }
-    incidents = _incidents(case, share, own)
+    incidents = _incidents(case, own)
     hidden = {link.incident_id for link in case.incident_links if link.incident.restricted}
     sections = [
         _case_section(case, share),
