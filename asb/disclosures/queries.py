@@ -16,7 +16,7 @@ from asb.cases.models import Case
 from asb.disclosures.models import Disclosure, DisclosureSubject
 from asb.extensions import db
 from asb.incidents.models import Incident
-from asb.people.models import CasePerson, Person
+from asb.people.models import CasePerson, IncidentPerson, Person
 from asb.policy import visible_cases, visible_incidents
 
 
@@ -173,6 +173,28 @@ def people_on_case(case: Case) -> list[Person]:
         db.session.scalars(
             select(Person)
             .where(Person.id.in_(select(CasePerson.person_id).where(CasePerson.case_id == case.id)))
+            .order_by(Person.name, Person.id)
+        )
+    )
+
+
+def disclosures_about_incident(incident: Incident) -> list[Disclosure]:
+    query = select(Disclosure).where(Disclosure.incident_id == incident.id)
+    return list(db.session.scalars(_newest_first(query)))
+
+
+def people_on_incident(incident: Incident) -> list[Person]:
+    """The people named on the incident, once each, by name."""
+    return list(
+        db.session.scalars(
+            select(Person)
+            .where(
+                Person.id.in_(
+                    select(IncidentPerson.person_id).where(
+                        IncidentPerson.incident_id == incident.id
+                    )
+                )
+            )
             .order_by(Person.name, Person.id)
         )
     )

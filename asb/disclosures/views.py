@@ -30,9 +30,18 @@ from asb.disclosures.forms import DisclosureFilterForm, RecordDisclosureForm
 from asb.disclosures.models import Disclosure
 from asb.disclosures.services import record_disclosure
 from asb.extensions import db
+from asb.incidents.models import Incident
+from asb.incidents.queries import get_incident_or_404
 from asb.people.models import Person
 from asb.people.services import current_record
-from asb.policy import Permission, authorize, can, deny, hides_existence
+from asb.policy import (
+    Permission,
+    authorize,
+    authorize_incident_view,
+    can,
+    deny,
+    hides_existence,
+)
 from asb.presentation import with_query
 from asb.submissions import record_result
 
@@ -56,6 +65,14 @@ def case_disclosures(case: Case) -> list[Disclosure] | None:
 
 
 @blueprint.app_template_global()
+def incident_disclosures(incident: Incident) -> list[Disclosure] | None:
+    """The incident's disclosures for its page; None for those who may not see its people."""
+    if not can(current_user, Permission.VIEW_PERSONAL_DETAILS, incident):
+        return None
+    return queries.disclosures_about_incident(incident)
+
+
+@blueprint.app_template_global()
 def person_disclosures(person: Person) -> list[Disclosure] | None:
     """Every disclosure about the person; None for those who may not see their details."""
     user = signed_in_user()
@@ -75,7 +92,13 @@ def _form(people: list[Person]) -> RecordDisclosureForm:
     )
 
 
-def _record(form: RecordDisclosureForm, back_url: str, *, case: Case | None = None) -> str:
+def _record(
+    form: RecordDisclosureForm,
+    back_url: str,
+    *,
+    case: Case | None = None,
+    incident: Incident | None = None,
+) -> str:
     """Write the entry and commit; returns where to go next."""
     user = signed_in_user()
     fields = form.disclosure_fields()
@@ -83,6 +106,7 @@ def _record(form: RecordDisclosureForm, back_url: str, *, case: Case | None = No
         disclosing_agency=user.agency,
         recorded_by=user,
         case=case,
+        incident=incident,
         **fields,
     )
     url = record_result(back_url)
@@ -106,6 +130,27 @@ def record_case_disclosure(case_id: int):
         form=form,
         about=f"Case {case.reference}",
         caption=f"{case.reference}: {case.title}",
+        back_url=back_url,
+    )
+
+
+@blueprint.route("/incidents/<int:incident_id>/disclosures/new", methods=["GET", "POST"])
+@login_required
+def record_incident_disclosure(incident_id: int):
+    incident = get_incident_or_404(incident_id)
+    authorize_incident_view(incident)
+    authorize(Permission.RECORD_DISCLOSURE, incident)
+    form = _form(queries.people_on_incident(incident))
+    if request.method == "GET":
+        form.authorised_by.data = str(current_user.id)
+    back_url = url_for("incidents.show_incident", incident_id=incident.id, _anchor="disclosures")
+    if form.validate_on_submit():
+        return redirect(_record(form, back_url, incident=incident))
+    return render_template(
+        "disclosures/new.html",
+        form=form,
+        about=f"Incident {incident.reference}",
+        caption=f"Incident {incident.reference}",
         back_url=back_url,
     )
 

@@ -20,7 +20,13 @@ from asb.extensions import db
 from asb.people.models import Person
 from asb.people.vocabulary import PersonRole
 from tests.agreements.helpers import make_agreement
-from tests.factories import CasePersonFactory, PersonFactory, agency
+from tests.factories import (
+    CasePersonFactory,
+    IncidentFactory,
+    IncidentPersonFactory,
+    PersonFactory,
+    agency,
+)
 from tests.helpers import error_summary, visible_text
 
 ROLES = {
@@ -283,3 +289,29 @@ def test_a_person_page_shows_disclosures_only_to_those_who_see_the_person(client
         assert "Told PC Ahmed" not in visible_text(response)
     login_as(Role.MANAGER, "housing")
     assert "Told PC Ahmed" in visible_text(client.get(f"/people/{world.perpetrator.id}"))
+
+
+@pytest.mark.parametrize("who", ROLES)
+@freeze_time("2026-11-29 10:00")
+def test_a_disclosure_about_an_incident_is_recorded_by_who_sees_its_people(
+    client, login_as, world, who
+):
+    incident = IncidentFactory(recording_agency=agency("housing"))
+    IncidentPersonFactory(incident=incident, person=world.victim)
+    db.session.commit()
+    user = login_as(*ROLES[who])
+    path = f"/incidents/{incident.id}/disclosures/new"
+    records = who in {"officer of the lead agency", "manager of the lead agency", "asb lead"}
+    assert client.get(path).status_code == (200 if records else 403)
+    form = disclosure_form(world, subjects=[str(world.victim.id)], authorised_by=str(user.id))
+    response = client.post(path, data=form)
+    if not records:
+        assert response.status_code == 403 and entries() == []
+        assert "Record a disclosure" not in visible_text(client.get(f"/incidents/{incident.id}"))
+        return
+    assert response.location == f"/incidents/{incident.id}#disclosures"
+    (entry,) = entries()
+    assert entry.incident_id == incident.id and entry.case_id is None
+    assert [subject.person_id for subject in entry.subjects] == [world.victim.id]
+    page = visible_text(client.get(f"/incidents/{incident.id}"))
+    assert "Told PC Ahmed the times of the loud music" in page
