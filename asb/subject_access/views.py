@@ -242,9 +242,12 @@ def close_request(request_id: int):
         form.closed_on.data = today_in_london()
 
     def close() -> None:
+        releases_pack = (
+            form.status.data == RequestStatus.COMPLETED.value and subject_access_request.people
+        )
         categories = (
             build_pack(subject_access_request, today=today_in_london()).categories
-            if subject_access_request.people
+            if releases_pack
             else []
         )
         services.close(
