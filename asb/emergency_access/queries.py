@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from asb.auth.models import User
 from asb.cases.models import Case
@@ -52,6 +52,10 @@ def live_grants_of(user: User) -> list[EmergencyAccess]:
             .order_by(EmergencyAccess.expires_at)
         )
     )
+
+
+def live_grant_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(EmergencyAccess).where(_live())) or 0
 
 
 def live_and_past_grants() -> tuple[list[EmergencyAccess], list[EmergencyAccess]]:

@@ -31,6 +31,11 @@ def emergency_access_shown(record: Incident | Case) -> list[EmergencyAccess]:
     return queries.grants_for(record)
 
 
+@blueprint.app_template_global()
+def live_emergency_access_count() -> int:
+    return queries.live_grant_count()
+
+
 @blueprint.route("/new", methods=["GET", "POST"])
 @login_required
 def request_access():

@@ -356,3 +356,15 @@ def test_the_links_to_the_form_and_the_list(client, login_as):
     assert 'href="/emergency-access"' in client.get("/cases").get_data(as_text=True)
     login_as(Role.PARTNER, "city-police")
     assert "/emergency-access" not in client.get("/account/password").get_data(as_text=True)
+
+
+def test_the_lead_home_page_counts_who_has_emergency_access_now(
+    app, client, login_as, restricted, ask
+):
+    login_as(Role.OFFICER, "barbican")
+    ask(restricted.incident.reference)
+    assert "emergency access to a restricted record now" not in visible_text(client.get("/"))
+    sign_in_session(client, restricted.lead)
+    assert "1 person has emergency access to a restricted record now" in visible_text(
+        client.get("/")
+    )
