@@ -14,7 +14,7 @@ from datetime import date
 from asb.agreements.vocabulary import DataCategory, LawfulBasis
 from asb.audit.services import record_event
 from asb.auth.models import User
-from asb.calendar import add_months, today_in_london
+from asb.calendar import add_months, long_date, today_in_london
 from asb.disclosures.services import record_disclosure
 from asb.disclosures.vocabulary import DisclosureMethod
 from asb.extensions import db
@@ -154,13 +154,13 @@ def extend(
         raise SubjectAccessError("Enter the reason for the extension", "reason")
     if extended_to <= request.due_on:
         raise SubjectAccessError(
-            f"The new date must be after the date the answer is due, {request.due_on:%d %B %Y}",
+            f"The new date must be after the date the answer is due, {long_date(request.due_on)}",
             "extended_to",
         )
     latest = latest_extension(request.received_on)
     if extended_to > latest:
         raise SubjectAccessError(
-            f"The answer can be extended by two further months at most: to {latest:%d %B %Y}",
+            f"The answer can be extended by two further months at most: to {long_date(latest)}",
             "extended_to",
         )
     request.extended_to = extended_to

@@ -9,7 +9,7 @@ from flask_login import login_required
 
 from asb.audit.services import record_event
 from asb.auth.current import signed_in_user
-from asb.calendar import today_in_london
+from asb.calendar import long_date, today_in_london
 from asb.extensions import db
 from asb.forms import BaseForm, whole_number
 from asb.people.models import Person
@@ -93,7 +93,7 @@ def new_request():
         db.session.commit()
         flash(
             f"Subject access request {logged.reference} logged. The answer is due by "
-            f"{logged.due_on.day} {logged.due_on:%B %Y}.",
+            f"{long_date(logged.due_on)}.",
             "success",
         )
         return redirect(url)
