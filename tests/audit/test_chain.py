@@ -26,7 +26,7 @@ from asb.audit.chain import (
     verify_chain,
 )
 from asb.audit.models import AuditEvent
-from asb.audit.services import record_event
+from asb.audit.services import record_event, record_view
 from asb.extensions import db
 from tests.conftest import POSTGRES, scratch_database_url
 
@@ -309,6 +309,39 @@ def test_simultaneous_writers_never_share_or_skip_a_place(scratch_app):
         db.session.remove()
     assert result.broken is None
     assert sequences == list(range(1, writers * each + 1))
+
+
+def test_a_page_waits_its_turn_to_write_its_entry(scratch_app):
+    """A page reads, another writer takes the chain, then the page records its view: it
+    waits for the other to commit (no "database is locked" on SQLite) and links after it."""
+    app, _ = scratch_app
+    with app.app_context():
+        flask_migrate.upgrade()
+    holding, release = threading.Event(), threading.Event()
+
+    def other_writer() -> None:
+        with app.app_context():
+            record_event("test.other")
+            db.session.flush()  # now holding the chain until it commits
+            holding.set()
+            release.wait(10)
+            db.session.commit()
+            db.session.remove()
+
+    thread = threading.Thread(target=other_writer)
+    thread.start()
+    assert holding.wait(10)
+    with app.test_request_context("/somewhere", method="GET"):
+        assert db.session.scalars(select(AuditEvent.sequence)).all() == []  # the page reads
+        threading.Timer(0.5, release.set).start()
+        record_view("test.viewed", actor=None)
+        db.session.remove()
+    thread.join()
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action).order_by("sequence")).all()
+        assert verify_chain(db.session).broken is None
+        db.session.remove()
+    assert actions == ["test.other", "test.viewed"]
 
 
 def run_verify(url: str) -> subprocess.CompletedProcess:
