@@ -100,6 +100,9 @@ PAGES = [
     ("asb-lead", "/disclosures/{disclosure}", 200, r"Disclosure \d+"),
     ("asb-lead", "/cases/{unshared_case}/disclosures/new", 200, "Record a disclosure"),
     ("asb-lead", "/people/{victim}", 200, "Vic Golden"),
+    ("asb-lead", "/audit", 200, "Audit trail"),
+    ("admin", "/audit?action=case.&outcome=success", 200, "Audit trail"),
+    ("asb-lead", "/audit?person=abc", 200, "Audit trail"),
 ]
 
 
