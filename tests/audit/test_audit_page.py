@@ -195,3 +195,28 @@ def test_a_reference_finds_the_record(lead_client, make_case):
     rows = csv_rows(client.get(f"/audit/export.csv?record={case.reference.lower()}"))
     assert {row["Action"] for row in rows} >= {"case.opened", "case.viewed"}
     assert {(row["Kind of record"], row["Record id"]) for row in rows} == {("cases", str(case.id))}
+
+
+@pytest.mark.parametrize(
+    ("role", "agency_code"), [(Role.ASB_LEAD, "community-safety"), (Role.MANAGER, "housing")]
+)
+def test_record_pages_link_to_their_trail_for_those_who_may_read_it(
+    client, login_as, make_case, role, agency_code
+):
+    user = login_as(role, agency_code)
+    person = PersonFactory(name="Pat Victim")
+    incident = IncidentFactory(recording_agency=agency("housing"))
+    case = make_case("housing", incidents=[incident])
+    CasePersonFactory(case=case, person=person)
+    db.session.commit()
+    links = {
+        f"/cases/{case.id}": f"/audit?record={case.reference}",
+        f"/incidents/{incident.id}": f"/audit?record={incident.reference}",
+        f"/people/{person.id}": f"/audit?person={person.id}",
+    }
+    for page, link in links.items():
+        html = client.get(page).get_data(as_text=True)
+        assert (f'href="{link}"' in html) is (user.role is Role.ASB_LEAD), page
+    if user.role is Role.ASB_LEAD:
+        rows = csv_rows(client.get(f"/audit/export.csv?record={case.reference}"))
+        assert "case.viewed" in {row["Action"] for row in rows}
