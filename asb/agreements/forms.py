@@ -20,7 +20,7 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from asb.agreements.documents import ALLOWED_TYPES_IN_WORDS, SignedDocumentCheck, check_document
-from asb.agreements.models import AgreementState
+from asb.agreements.models import AgreementState, SharingAgreement
 from asb.agreements.vocabulary import DataCategory, LawfulBasis, SpecialCategoryCondition
 from asb.auth.models import Agency, User
 from asb.documents.uploads import size_in_words
@@ -134,7 +134,7 @@ class AgreementForm(BaseForm):
                 "special category data"
             )
 
-    def fill_from(self, agreement: Any) -> None:
+    def fill_from(self, agreement: SharingAgreement) -> None:
         self.title.data = agreement.title
         self.partner_agency.data = str(agreement.partner_agency_id)
         self.purpose.data = agreement.purpose

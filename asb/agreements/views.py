@@ -145,7 +145,10 @@ def show_agreement(agreement_id: int):
 @login_required
 def edit_agreement(agreement_id: int):
     agreement = _load(agreement_id, Permission.MANAGE_AGREEMENTS)
-    form = EditAgreementForm(agencies=queries.partner_agencies(), owners=_owners_with(agreement))
+    agencies = queries.partner_agencies()
+    if agreement.partner_agency not in agencies:
+        agencies.append(agreement.partner_agency)  # an agency since closed stays until changed
+    form = EditAgreementForm(agencies=agencies, owners=_owners_with(agreement))
     if request.method == "GET":
         form.fill_from(agreement)
         form.version.data = str(agreement.version)
