@@ -16,7 +16,7 @@ from asb.audit.services import record_event
 from asb.auth.models import Agency, User
 from asb.calendar import today_in_london
 from asb.cases.models import Case, TimelineEntry
-from asb.cases.services import add_timeline, link_incident
+from asb.cases.services import add_timeline, case_link, link_incident
 from asb.cases.vocabulary import TimelineKind
 from asb.database import utcnow
 from asb.disclosures.services import record_disclosure
@@ -24,6 +24,7 @@ from asb.disclosures.vocabulary import DisclosureMethod
 from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.incidents.services import record_incident
+from asb.notifications.services import notify
 from asb.policy import Permission, can
 from asb.sharing.models import CaseShare, CaseShareContribution
 from asb.sharing.queries import live_share
@@ -212,6 +213,12 @@ def add_partner_note(case: Case, text: str, *, actor: User) -> TimelineEntry:
         CaseShareContribution(share=share, timeline_entry=entry, added_by=actor, added_at=utcnow())
     )
     record_event("case.partner-note-added", actor=actor, obj=case, share_id=share.id)
+    if case.case_officer is not None:
+        notify(
+            case.case_officer,
+            f"{actor.agency.name} added a note to your case {case.reference}",
+            case_link(case),
+        )
     db.session.flush()
     return entry
 

@@ -74,7 +74,8 @@ def share_case(case_id: int):
     form = ShareCaseForm(agencies=agencies, agreements=agreements)
     if request.method == "GET" and len(agencies) == 1:
         form.agency.data = str(agencies[0].id)
-    if form.validate_on_submit():
+    # With no agreement in force the page offers no form, so nothing sent is taken.
+    if agreements and form.validate_on_submit():
         try:
             share = services.share_case(
                 case,

@@ -23,6 +23,7 @@ from asb.documents.storage import stored_until_rollback
 from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import IncidentSource
+from asb.notifications.models import Notification
 from asb.people.vocabulary import PersonRole
 from asb.sharing.models import CaseShare, CaseShareContribution
 from tests.conftest import sign_in_session
@@ -451,6 +452,23 @@ def test_the_partners_note_is_on_the_case_as_theirs(app, planted):
     shared_page = visible_text(partner.get(f"/shared/cases/{planted.case.id}"))
     assert "Notes from City of London Police" in shared_page
     assert "PC Ahmed saw a group outside at 23:40" in shared_page
+    officer = make_user(Role.OFFICER, "housing")
+    with request_context():
+        case_services.assign_case(
+            planted.case, agency=agency("housing"), officer=officer, actor=planted.lead
+        )
+    db.session.commit()
+    partner.post(path, data={"text": "A second note"})
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(
+                Notification.user_id == officer.id, Notification.message.contains("added a note")
+            )
+        )
+        == 1
+    )
     council = app.test_client()
     sign_in_session(council, planted.lead)
     case_page = visible_text(council.get(f"/cases/{planted.case.id}"))

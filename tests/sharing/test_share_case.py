@@ -166,17 +166,34 @@ def test_the_share_page_offers_no_agreement_not_in_force_and_refuses_one_sent(
     client, lead, make_case, state
 ):
     agreement = make_agreement(lead, **AGREEMENTS[state][0]())
+    in_force = make_agreement(lead)
+    case = make_case()
+    db.session.commit()
+    sign_in_session(client, lead)
+
+    page = visible_text(client.get(f"/cases/{case.id}/share"))
+    assert in_force.reference in page and agreement.reference not in page
+    response = client.post(f"/cases/{case.id}/share", data=share_form(agreement))
+
+    assert response.status_code == 200
+    assert dict(error_summary(response))["#agreement"] == "Select sharing agreement from the list"
+    assert _count(CaseShare) == 0
+
+
+def test_with_no_agreement_in_force_the_share_page_says_so_and_takes_nothing(
+    client, lead, make_case
+):
+    expired = make_agreement(lead, **AGREEMENTS["expired"][0]())
     case = make_case()
     db.session.commit()
     sign_in_session(client, lead)
 
     page = client.get(f"/cases/{case.id}/share")
-    assert agreement.reference not in visible_text(page)
     assert "nothing can be shared" in visible_text(page)
-    response = client.post(f"/cases/{case.id}/share", data=share_form(agreement))
+    assert "<form" not in page.get_data(as_text=True).split("<main")[1]
+    response = client.post(f"/cases/{case.id}/share", data=share_form(expired))
 
-    assert response.status_code == 200
-    assert dict(error_summary(response))["#agreement"] == "Select sharing agreement from the list"
+    assert response.status_code == 200 and not error_summary(response)
     assert _count(CaseShare) == 0
 
 
