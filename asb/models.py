@@ -23,12 +23,19 @@ from asb.cases.models import (
 from asb.disclosures.models import Disclosure, DisclosureSubject
 from asb.documents.models import Document
 from asb.emergency_access.models import EmergencyAccess
-from asb.incidents.models import Incident, IncidentChange, LocalAsbType, ReferenceCounter
+from asb.incidents.models import (
+    Incident,
+    IncidentChange,
+    IncidentReport,
+    LocalAsbType,
+    ReferenceCounter,
+)
 from asb.interventions.models import Intervention, InterventionBreach
 from asb.known_to.models import PersonDetailsRequest
 from asb.notifications.models import Notification, OutboxEmail
 from asb.panels.models import AgendaItem, PanelAttendance, PanelDisclosure, PanelMeeting, PanelPack
 from asb.people.models import CasePerson, IncidentPerson, Person, PersonMerge
+from asb.public_reports.models import PublicReport
 from asb.rate_limits.models import RateLimitCount
 from asb.retention.models import AnonymisedRecord
 from asb.sharing.models import CaseShare, CaseShareContribution
@@ -58,6 +65,7 @@ __all__ = [
     "Incident",
     "IncidentChange",
     "IncidentPerson",
+    "IncidentReport",
     "Intervention",
     "InterventionBreach",
     "LocalAsbType",
@@ -70,6 +78,7 @@ __all__ = [
     "Person",
     "PersonDetailsRequest",
     "PersonMerge",
+    "PublicReport",
     "RateLimitCount",
     "RecoveryCode",
     "ReferenceCounter",

@@ -143,6 +143,9 @@ class Incident(db.Model):
     changes: Mapped[list[IncidentChange]] = relationship(
         back_populates="incident", order_by="IncidentChange.changed_at.desc()"
     )
+    reports: Mapped[list[IncidentReport]] = relationship(
+        back_populates="incident", order_by="IncidentReport.reported_at"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -152,6 +155,33 @@ class Incident(db.Model):
 
     def __repr__(self) -> str:
         return f"<Incident {self.reference}>"
+
+
+class IncidentReport(db.Model):
+    """Another report of an incident already on the log (the same thing, reported again by
+    someone else or by the same person). Every figure counts the incident once."""
+
+    __tablename__ = "incident_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    channel: Mapped[ReportingChannel] = mapped_column(
+        enum_type(ReportingChannel, "incident_report_channel")
+    )
+    # The public report it came from, when it came through /report, Open311 or the API.
+    public_report_id: Mapped[int | None] = mapped_column(ForeignKey("public_reports.id"))
+    description: Mapped[str | None] = mapped_column(Text)
+    reporter_anonymous: Mapped[bool] = mapped_column(default=False)
+    reporter_name: Mapped[str | None] = mapped_column(String(120))
+    reporter_phone: Mapped[str | None] = mapped_column(String(40))
+    reporter_email: Mapped[str | None] = mapped_column(String(254))
+    reporter_address: Mapped[str | None] = mapped_column(String(300))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    incident: Mapped[Incident] = relationship(back_populates="reports")
+    recorded_by: Mapped[User | None] = relationship()
 
 
 class IncidentChange(db.Model):
