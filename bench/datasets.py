@@ -29,6 +29,8 @@ DEFAULT_POSTGRES_DATABASE = os.environ.get("ASB_BENCH_DATABASE", "asb_bench")
 DATABASE_MARK = "asb bench database: bench/datasets.py may drop and remake it"
 LEAD_EMAIL = "bench.lead@example.test"
 MANAGER_EMAIL = "bench.manager@example.test"
+# The bench lead signs in with two factors, as the role must: the HTTP stage's authenticator.
+LEAD_TOTP_SECRET = "BENCHLEADBENCHLEADBENCHLEADBENCH"  # noqa: S105 - a throwaway database
 CASES = 5_000
 
 
@@ -214,19 +216,23 @@ def _add_users_and_cases(agency_ids: dict[str, int], now: datetime) -> None:
     from asb.auth.services import create_user
     from asb.cases.models import Case
     from asb.cases.vocabulary import CaseStatus
+    from asb.database import utcnow
     from asb.extensions import db
 
     for email, name, role, agency in [
         (LEAD_EMAIL, "Bench Lead", Role.ASB_LEAD, "community-safety"),
         (MANAGER_EMAIL, "Bench Manager", Role.MANAGER, "housing"),
     ]:
-        create_user(
+        user = create_user(
             email=email,
             name=name,
             agency=db.session.get(Agency, agency_ids[agency]),
             role=role,
             password="bench-password-not-secret",  # noqa: S106 - a throwaway database
         )
+        if user.requires_two_factor:
+            user.two_factor_secret = LEAD_TOTP_SECRET
+            user.two_factor_enabled_at = utcnow()
     rng = np.random.default_rng(7)
     internal = [agency_ids[code] for code in ("housing", "barbican", "community-safety",
                                               "street-enforcement", "mcp")]  # fmt: skip

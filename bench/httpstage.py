@@ -16,8 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from pyotp import TOTP
 
-from bench.datasets import LEAD_EMAIL, MANAGER_EMAIL, ROOT, Target
+from bench.datasets import LEAD_EMAIL, LEAD_TOTP_SECRET, MANAGER_EMAIL, ROOT, Target
 from bench.httpload import PageFigures, load
 from bench.loadclient import Browser, form_with
 from bench.loadsetup import HOST, Server, production_environment
@@ -84,6 +85,11 @@ def sign_in(port: int, email: str) -> dict[str, str]:
     if form is None:
         raise BenchError(f"the sign-in page answered {page.status} without its form")
     answer = browser.post("sign in", form, {"email": email, "password": PASSWORD})
+    if answer.status == 302 and answer.location == "/sign-in/code" and email == LEAD_EMAIL:
+        code_form = form_with(browser.get("two-factor code page", answer.location), "code")
+        if code_form is None:
+            raise BenchError(f"{email}: the two-factor code page answered without its form")
+        answer = browser.post("two-factor code", code_form, {"code": TOTP(LEAD_TOTP_SECRET).now()})
     if answer.status != 302:
         raise BenchError(f"{email} could not sign in (answer {answer.status})")
     return {"Cookie": "; ".join(f"{k}={v}" for k, v in browser.cookies.items())}
