@@ -32,7 +32,7 @@ from asb.incidents.models import (
 )
 from asb.interventions.models import Intervention, InterventionBreach
 from asb.known_to.models import PersonDetailsRequest
-from asb.notifications.models import Notification, OutboxEmail
+from asb.notifications.models import Notification, OutboxEmail, OutboxText
 from asb.panels.models import AgendaItem, PanelAttendance, PanelDisclosure, PanelMeeting, PanelPack
 from asb.people.models import CasePerson, IncidentPerson, Person, PersonMerge
 from asb.public_reports.models import PublicReport
@@ -71,6 +71,7 @@ __all__ = [
     "LocalAsbType",
     "Notification",
     "OutboxEmail",
+    "OutboxText",
     "PanelAttendance",
     "PanelDisclosure",
     "PanelMeeting",

@@ -67,3 +67,19 @@ class OutboxEmail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Why the last attempt failed: kept while the email waits to be tried again.
     error: Mapped[str | None] = mapped_column(String(300))
+
+
+class OutboxText(db.Model):
+    """A text message to a member of the public, kept as the outbox keeps emails.
+
+    No text-message provider is connected yet: the texts wait here, queued, for the sender
+    that a provider's contract will bring; the outbox page shows them.
+    """
+
+    __tablename__ = "outbox_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -62,6 +62,8 @@ class PublicReport(db.Model):
     # The incident it became (accepted) or was added to (merged).
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     closed_reason: Mapped[str | None] = mapped_column(Text)
+    # Why the last manager passed it to this queue, for the managers who receive it.
+    pass_note: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic lock: two managers triaging the same report at once never both succeed.
     version: Mapped[int] = mapped_column(default=1)
