@@ -96,6 +96,10 @@ class Config:
     SIGN_IN_LIMIT_PER_ADDRESS = 30
     SIGN_IN_LIMIT_PER_ACCOUNT = 10
     SIGN_IN_LIMIT_MINUTES = 15
+    # Reports from the public (/report): at most so many sent from one address in so many
+    # minutes (a household or office shares an address); then 429 until the window passes.
+    PUBLIC_REPORT_LIMIT_PER_ADDRESS = 10
+    PUBLIC_REPORT_LIMIT_MINUTES = 60
     # How many reverse proxies in front of asb add X-Forwarded-For: the client's address is
     # read from it only when set, since a client can write the header itself.
     ASB_TRUSTED_PROXIES = _env_number("ASB_TRUSTED_PROXIES", 0)
@@ -156,6 +160,7 @@ class Config:
     ASB_RECORD_OF_PROCESSING = _env_path(
         "ASB_RECORD_OF_PROCESSING", "asb/processing/config/record_of_processing.json"
     )
+    ASB_DUPLICATE_RULES = _env_path("ASB_DUPLICATE_RULES", "asb/incidents/config/duplicates.json")
     DOCUMENT_MAX_BYTES = _env_number("ASB_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
     DOCUMENT_STORAGE_DIR = os.environ.get("ASB_DOCUMENT_STORAGE_DIR")  # unset: instance/documents
     MAX_CONTENT_LENGTH = DOCUMENT_MAX_BYTES + 1024 * 1024
@@ -169,6 +174,16 @@ class Config:
     INCIDENTS_PER_PAGE = 25
     # "Page x of N" needs a count; counting past this many rows costs more than the page.
     INCIDENT_COUNT_CAP = 10_000
+    # The REST API (asb/api): page sizes, the longest a personal token may last, the largest
+    # request body, how recent a sign-in must be to create a token, and rate limits per token
+    # and per client address (requests a minute, counted across every worker).
+    API_PER_PAGE_DEFAULT = 25
+    API_PER_PAGE_MAX = 100
+    API_TOKEN_MAX_DAYS = 365
+    API_MAX_BODY_BYTES = _env_number("ASB_API_MAX_BODY_BYTES", 64 * 1024)
+    API_TOKEN_SIGN_IN_MINUTES = 15
+    API_RATE_LIMIT_PER_TOKEN = _env_number("ASB_API_RATE_LIMIT_PER_TOKEN", 600)
+    API_RATE_LIMIT_PER_ADDRESS = _env_number("ASB_API_RATE_LIMIT_PER_ADDRESS", 1200)
     DEMO_PASSWORD = os.environ.get("ASB_DEMO_PASSWORD", "demo-password-2026")
     # Demo accounts with published authenticator secrets (asb/demo/): never in production.
     DEMO_ACCOUNTS_ALLOWED = True

@@ -76,6 +76,7 @@ def _settings_files() -> tuple[tuple[str, Callable[[], Any]], ...]:
     from asb.cases import assessments
     from asb.cases.targets import response_targets
     from asb.cases.working_days import bank_holidays
+    from asb.incidents.duplicates import duplicate_rules
     from asb.interventions.rules import intervention_rules
     from asb.maps.queries import ward_population
     from asb.processing.record import record_of_processing
@@ -93,6 +94,7 @@ def _settings_files() -> tuple[tuple[str, Callable[[], Any]], ...]:
         ("ASB_WARD_POPULATION", ward_population),
         ("ASB_RETENTION_SCHEDULE", retention_schedule),
         ("ASB_RECORD_OF_PROCESSING", record_of_processing),
+        ("ASB_DUPLICATE_RULES", duplicate_rules),
     )
 
 
