@@ -4,6 +4,7 @@ the whole schema. Each model is written in its own feature's models.py."""
 from __future__ import annotations
 
 from asb.agreements.models import SharingAgreement
+from asb.api.models import ApiToken
 from asb.audit.models import AuditEvent
 from asb.auth.models import Agency, RecoveryCode, User
 from asb.case_reviews.models import (
@@ -35,6 +36,7 @@ from asb.known_to.models import PersonDetailsRequest
 from asb.notifications.models import Notification, OutboxEmail, OutboxText
 from asb.panels.models import AgendaItem, PanelAttendance, PanelDisclosure, PanelMeeting, PanelPack
 from asb.people.models import CasePerson, IncidentPerson, Person, PersonMerge
+from asb.policeuk.models import PoliceUkImport
 from asb.public_reports.models import PublicReport
 from asb.rate_limits.models import RateLimitCount
 from asb.retention.models import AnonymisedRecord
@@ -46,6 +48,7 @@ __all__ = [
     "Agency",
     "AgendaItem",
     "AnonymisedRecord",
+    "ApiToken",
     "Assignment",
     "AuditEvent",
     "Case",
@@ -79,6 +82,7 @@ __all__ = [
     "Person",
     "PersonDetailsRequest",
     "PersonMerge",
+    "PoliceUkImport",
     "PublicReport",
     "RateLimitCount",
     "RecoveryCode",

@@ -100,6 +100,15 @@ class Incident(db.Model):
     easting: Mapped[int | None]
     northing: Mapped[int | None]
     grid_cell: Mapped[int | None]
+    # police.uk's Lower layer Super Output Area of the point (census statistics use them).
+    lsoa_code: Mapped[str | None] = mapped_column(String(9))
+    lsoa_name: Mapped[str | None] = mapped_column(String(100))
+    # An imported row's identity: the SHA-256 of its content and its occurrence in its file
+    # (asb/policeuk), so that importing a file again adds nothing; and the run it came in.
+    source_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    police_uk_import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("police_uk_imports.id"), index=True
+    )
 
     qualifier: Mapped[Qualifier] = mapped_column(enum_type(Qualifier, "incident_qualifier"))
     category: Mapped[Category] = mapped_column(enum_type(Category, "incident_category"))
