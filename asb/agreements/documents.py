@@ -27,7 +27,7 @@ from asb.documents.uploads import (
 
 ALLOWED_TYPES_IN_WORDS = "a PDF, Word document or OpenDocument text file"
 ODT_CONTENT_TYPE = "application/vnd.oasis.opendocument.text"
-_ODT_MIMETYPE_PART = b"PK\x03\x04"
+_ZIP_SIGNATURE = b"PK\x03\x04"
 _ODT_MACRO_PARTS = re.compile(r"^(Basic|Scripts)/", re.I)
 _MAX_ODT_PARTS = 10_000
 _ALLOWED = {FileType.PDF, FileType.DOCX}
@@ -43,7 +43,7 @@ class SignedDocumentCheck:
 
 def _odt_parts(data: bytes) -> list[str] | None:
     """The part names of an OpenDocument text file; None if it is not one."""
-    if not data.startswith(_ODT_MIMETYPE_PART):
+    if not data.startswith(_ZIP_SIGNATURE):
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
