@@ -14,6 +14,7 @@ from asb.demo.seed import (
     police_uk_location,
     seed_demo,
 )
+from asb.demo.two_factor import DEMO_SECRETS
 from asb.extensions import db
 from asb.geo.services import BRITISH_NATIONAL_GRID, WGS84, geography
 from asb.incidents.models import Incident, IncidentChange
@@ -42,6 +43,13 @@ def test_seed_demo_loads_users_and_incidents_once(db_session):
     assert roles["community-safety", Role.ADMIN] == 1
     assert roles["city-police", Role.PARTNER] == 1
     assert [login.email for login in result.logins] == [user.email for user in DEMO_USERS]
+    # Those whose role requires two factors have them, with the published demo secrets.
+    two_factor = {
+        user.email: user.two_factor_secret
+        for user in db.session.scalars(select(User).where(User.email.like("%@demo.asb.local")))
+        if user.has_two_factor
+    }
+    assert two_factor == DEMO_SECRETS
 
     police_uk = db.session.scalars(
         select(Incident).where(Incident.source == IncidentSource.POLICE_UK)
