@@ -32,6 +32,7 @@ from asb.known_to.models import (
 )
 from asb.panels.models import PanelMeeting
 from asb.people.models import CasePerson, IncidentPerson, Person
+from asb.public_reports.models import PublicReport
 from asb.sharing.models import CaseShare
 
 
@@ -97,6 +98,14 @@ class Permission(StrEnum):
     MANAGE_SUBJECT_ACCESS = "manage-subject-access"
     VIEW_RECORD_OF_PROCESSING = "view-record-of-processing"
     RESET_TWO_FACTOR = "reset-two-factor"
+    # Reports from the public: the triage queue.
+    TRIAGE_PUBLIC_REPORTS = "triage-public-reports"
+    TRIAGE_PUBLIC_REPORT = "triage-public-report"
+    # Personal API tokens (asb/api): anyone signed in keeps their own; a token sees through
+    # the policy exactly what its user would.
+    MANAGE_OWN_API_TOKENS = "manage-own-api-tokens"
+    REVOKE_API_TOKEN = "revoke-api-token"  # noqa: S105 - a permission's name
+    VIEW_REFERENCE_DATA = "view-reference-data"
 
 
 def _is_signed_in(user) -> bool:
@@ -517,6 +526,18 @@ def _reset_two_factor(user: User, other: User) -> bool:
     return user.role is Role.ADMIN or (user.is_asb_lead and other.role is not Role.ADMIN)
 
 
+def _triages_public_reports(user: User) -> bool:
+    """Managers triage their agency's queue of reports from the public, the ASB lead every
+    queue. Officers do not: a report is unchecked and names its reporter until triaged."""
+    return _works_incidents(user) and (user.is_asb_lead or user.role is Role.MANAGER)
+
+
+def _triage_public_report(user: User, report: PublicReport) -> bool:
+    return _triages_public_reports(user) and (
+        user.is_asb_lead or report.queue_agency_id == user.agency_id
+    )
+
+
 _GENERAL_RULES: dict[Permission, Callable[[User], bool]] = {
     Permission.VIEW_INCIDENT_LOG: _works_incidents,
     Permission.RECORD_INCIDENT: _works_incidents,
@@ -553,6 +574,9 @@ _GENERAL_RULES: dict[Permission, Callable[[User], bool]] = {
     Permission.OPEN_WITH_EMERGENCY_ACCESS: _may_open_with_emergency_access,
     Permission.VIEW_EMERGENCY_ACCESS_LOG: lambda user: _works_incidents(user) and user.is_asb_lead,
     Permission.END_EMERGENCY_ACCESS: lambda user: _works_incidents(user) and user.is_asb_lead,
+    Permission.TRIAGE_PUBLIC_REPORTS: _triages_public_reports,
+    Permission.MANAGE_OWN_API_TOKENS: lambda user: True,
+    Permission.VIEW_REFERENCE_DATA: lambda user: True,
 }
 
 _RECORD_RULES: dict[Permission, Callable[[User, object], bool]] = {
@@ -589,6 +613,8 @@ _RECORD_RULES: dict[Permission, Callable[[User, object], bool]] = {
     Permission.VIEW_SHARED_CASE: _view_shared_case,
     Permission.ADD_SHARED_CASE_NOTE: _add_shared_case_note,
     Permission.ADD_SHARED_CASE_INCIDENT: _add_shared_case_incident,
+    Permission.TRIAGE_PUBLIC_REPORT: _triage_public_report,
+    Permission.REVOKE_API_TOKEN: lambda user, token: token.user_id == user.id,
 }
 
 

@@ -31,7 +31,10 @@ const files = [
   [path.join(nm, 'leaflet.markercluster/dist/leaflet.markercluster.js.map'), 'leaflet.markercluster/leaflet.markercluster.js.map'],
   [path.join(nm, 'leaflet.markercluster/dist/MarkerCluster.css'), 'leaflet.markercluster/MarkerCluster.css'],
   [path.join(nm, 'leaflet.markercluster/dist/MarkerCluster.Default.css'), 'leaflet.markercluster/MarkerCluster.Default.css'],
-  [path.join(nm, 'leaflet.heat/dist/leaflet-heat.js'), 'leaflet.heat/leaflet-heat.js']
+  [path.join(nm, 'leaflet.heat/dist/leaflet-heat.js'), 'leaflet.heat/leaflet-heat.js'],
+  [path.join(nm, 'swagger-ui-dist/swagger-ui-bundle.js'), 'swagger-ui/swagger-ui-bundle.js'],
+  [path.join(nm, 'swagger-ui-dist/swagger-ui.css'), 'swagger-ui/swagger-ui.css'],
+  [path.join(root, 'assets/js/api-explorer.js'), 'api-explorer.js']
 ]
 const dirs = [
   [path.join(nm, 'leaflet/dist/images'), 'leaflet/images']
@@ -48,7 +51,10 @@ const fingerprinted = [
   'leaflet.markercluster/leaflet.markercluster.js',
   'leaflet.markercluster/MarkerCluster.css',
   'leaflet.markercluster/MarkerCluster.Default.css',
-  'leaflet.heat/leaflet-heat.js'
+  'leaflet.heat/leaflet-heat.js',
+  'swagger-ui/swagger-ui-bundle.js',
+  'swagger-ui/swagger-ui.css',
+  'api-explorer.js'
 ]
 const FINGERPRINT = /\.[0-9a-f]{10}\.(css|js)(\.gz|\.br)?$/
 const COMPRESSIBLE = /\.(css|js|map|json|svg)$/

@@ -118,9 +118,20 @@ def load_user(user_id: str, generation: object = None) -> User | None:
     return user
 
 
+def _outside_sessions() -> bool:
+    """/healthz needs no user; the REST API signs each request in by its personal token, never
+    by the session cookie (asb/api)."""
+    return request.endpoint in _NO_USER_NEEDED or request.blueprint == "api"
+
+
+def signed_in_seconds_ago() -> float:
+    """How long ago this session's user gave their password (and second factor, if any)."""
+    return utcnow().timestamp() - session.get(_SIGNED_IN_AT, 0)
+
+
 def _expire_stale_session():
     # /healthz must answer during a database outage: loading the user would need the database.
-    if request.endpoint in _NO_USER_NEEDED or not current_user.is_authenticated:
+    if _outside_sessions() or not current_user.is_authenticated:
         return None
     now = utcnow().timestamp()
     idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
@@ -142,7 +153,7 @@ def _second_step_page(user: User) -> str:
 def _require_second_factor():
     """While the second factor is awaited, only its pages; a signed-in session without it,
     for a user who has or needs two factors, goes back to the second step."""
-    if request.endpoint in _NO_USER_NEEDED:
+    if _outside_sessions():
         return None
     if current_user.is_authenticated and request.endpoint != "auth.sign_out":
         user = current_user._get_current_object()
@@ -165,6 +176,7 @@ def _require_password_change():
     allowed = {"auth.change_password", "auth.sign_out", *_NO_USER_NEEDED}
     if (
         request.endpoint not in allowed
+        and not _outside_sessions()
         and current_user.is_authenticated
         and current_user.must_change_password
     ):

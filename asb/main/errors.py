@@ -10,6 +10,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from asb.api.errors import error_response as api_error_response
+from asb.api.urls import API_PREFIX
 from asb.extensions import db, login_manager
 from asb.versioning import StaleEditError
 
@@ -32,6 +34,8 @@ def _wants_json() -> bool:
 
 def _render(status: int, detail: str | None = None):
     template, heading = _PAGES.get(status, _PAGES[500 if status >= 500 else 400])
+    if request.path.startswith(API_PREFIX):
+        return api_error_response(status)
     if _wants_json():
         return jsonify(error=heading, status=status), status
     # The page header names the signed-in user, loaded from the database: a server error may

@@ -1,0 +1,3 @@
+"""Where the REST API lives."""
+
+API_PREFIX = "/api/v1"
