@@ -109,6 +109,8 @@ def register_routing(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from asb.admin.views import blueprint as admin
     from asb.agreements.views import blueprint as agreements
+    from asb.api.page_views import blueprint as api_pages
+    from asb.api.views import blueprint as api
     from asb.audit_trail.views import blueprint as audit_trail
     from asb.auth.views import blueprint as auth
     from asb.case_reviews.views import blueprint as case_reviews
@@ -153,6 +155,8 @@ def register_blueprints(app: Flask) -> None:
         subject_access,
         processing,
         audit_trail,
+        api,
+        api_pages,
     ):
         app.register_blueprint(blueprint)
 
