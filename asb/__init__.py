@@ -129,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from asb.panels.views import blueprint as panels
     from asb.people.views import blueprint as people
     from asb.processing.views import blueprint as processing
+    from asb.public_reports.views import blueprint as public_reports
     from asb.sharing.views import blueprint as sharing
     from asb.subject_access.views import blueprint as subject_access
 
@@ -157,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
         audit_trail,
         api,
         api_pages,
+        public_reports,
     ):
         app.register_blueprint(blueprint)
 

@@ -35,9 +35,7 @@ class PublicReport(db.Model):
         enum_type(PublicReportStatus, "public_report_status"),
         default=PublicReportStatus.AWAITING_TRIAGE,
     )
-    category: Mapped[Category | None] = mapped_column(
-        enum_type(Category, "public_report_category")
-    )
+    category: Mapped[Category | None] = mapped_column(enum_type(Category, "public_report_category"))
     description: Mapped[str] = mapped_column(Text)
     # Where, as the reporter gave it: a point on the map, a street or postcode, or both.
     location_description: Mapped[str | None] = mapped_column(String(300))

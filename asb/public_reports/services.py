@@ -16,6 +16,7 @@ from asb.audit.services import record_event
 from asb.auth.models import Agency, Role, User
 from asb.database import utcnow
 from asb.extensions import db
+from asb.incidents.duplicates import add_report_to_incident
 from asb.incidents.models import Incident
 from asb.incidents.services import next_reference
 from asb.incidents.vocabulary import Category, ReportingChannel
@@ -23,7 +24,7 @@ from asb.notifications.channels import reporter_channel
 from asb.notifications.services import notify
 from asb.public_reports.models import PublicReport
 from asb.public_reports.vocabulary import PublicReportChannel, PublicReportStatus
-from asb.versioning import StaleEditError
+from asb.versioning import StaleEditError, current_version
 
 REFERENCE_PREFIX = "RPT"
 
@@ -141,7 +142,7 @@ def tell_reporter(report: PublicReport, subject: str, body: str) -> bool:
 
 def _start_triage(report: PublicReport, *, actor: User, expected_version: int) -> None:
     """Refuse a triage decision on a report that changed since the manager opened it."""
-    if report.version != expected_version or not report.status.is_open:
+    if current_version(report) != expected_version or not report.status.is_open:
         raise AlreadyTriagedError(report.reference)
 
 
@@ -172,8 +173,6 @@ def merge_report(
     report: PublicReport, incident: Incident, *, actor: User, expected_version: int
 ) -> None:
     """Add the report to an incident already recorded, keeping the reporter on it."""
-    from asb.incidents.duplicates import add_report_to_incident
-
     _start_triage(report, actor=actor, expected_version=expected_version)
     add_report_to_incident(
         incident,

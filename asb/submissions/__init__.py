@@ -97,7 +97,9 @@ class SubmitOnce:
 
 def _claim(field: SubmissionKeyField) -> bool:
     """Claim the key in this request's transaction; a repeat answers with the first's result."""
-    user_id, endpoint, key = current_user.id, request.endpoint, field.data
+    # A public form's key (the /report page) is claimed by nobody: no one else has the key.
+    user_id = current_user.id if current_user.is_authenticated else None
+    endpoint, key = request.endpoint, field.data
     if getattr(g.get("submission"), "key", None) == key:
         return True
     submission = SubmissionKey(key=key, user_id=user_id, endpoint=endpoint)
@@ -122,7 +124,7 @@ def _give_back() -> None:
         db.session.flush()
 
 
-def _answer_repeat(key: str, user_id: int, endpoint: str) -> None:
+def _answer_repeat(key: str, user_id: int | None, endpoint: str) -> None:
     """Redirect to where the first submission led, if this user sent it to the same form.
 
     Anyone else's key says nothing about their record: that form is treated as expired.
@@ -133,7 +135,7 @@ def _answer_repeat(key: str, user_id: int, endpoint: str) -> None:
         abort(redirect(first.result_url))
 
 
-def _forget_old_keys(user_id: int) -> None:
+def _forget_old_keys(user_id: int | None) -> None:
     """Drop the user's keys older than KEPT_FOR: a form is not sent again after a week.
 
     Done here, one user's few rows at a time, so no scheduled job is needed.

@@ -16,7 +16,8 @@ class SubmissionKey(db.Model):
     __table_args__ = (Index("ix_submission_keys_user_created", "user_id", "created_at"),)
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # None for a public form, sent by someone not signed in.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     endpoint: Mapped[str] = mapped_column(String(100))
     result_url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

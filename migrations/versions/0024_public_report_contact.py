@@ -6,7 +6,8 @@ Create Date: 2026-11-29
 
 A reporter who gave a phone number and no email address is kept informed by text message:
 the texts wait in their own outbox table. A manager passing a public report to another
-agency's queue says why, for the managers who receive it.
+agency's queue says why, for the managers who receive it. The public report form's one-time
+submission key belongs to no user.
 """
 
 import sqlalchemy as sa
@@ -34,9 +35,14 @@ def upgrade():
         )
     with op.batch_alter_table("public_reports", schema=None) as batch_op:
         batch_op.add_column(sa.Column("pass_note", sa.Text(), nullable=True))
+    with op.batch_alter_table("submission_keys", schema=None) as batch_op:
+        batch_op.alter_column("user_id", existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade():
+    op.execute("DELETE FROM submission_keys WHERE user_id IS NULL")
+    with op.batch_alter_table("submission_keys", schema=None) as batch_op:
+        batch_op.alter_column("user_id", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("public_reports", schema=None) as batch_op:
         batch_op.drop_column("pass_note")
     with op.batch_alter_table("outbox_texts", schema=None) as batch_op:

@@ -1,0 +1,68 @@
+"""Filling in the public report form, as a member of the public would."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from asb.calendar import today_in_london
+from tests.helpers import date_parts
+
+# A point in the City (Cheap ward) and one in Hackney, outside it.
+CITY = ("51.5155", "-0.0922")
+HACKNEY = ("51.5450", "-0.0553")
+
+
+def answers(**changes) -> dict[str, dict]:
+    """Every page's answers, for a named reporter who may be contacted by email."""
+    yesterday = today_in_london() - timedelta(days=1)
+    pages = {
+        "what": {"category": "noise", "description": "Very loud music from the flat above"},
+        "where": {
+            "location_description": "Crescent House, Golden Lane Estate",
+            "latitude": CITY[0],
+            "longitude": CITY[1],
+        },
+        "when": {
+            "occurred_date": date_parts(yesterday),
+            "occurred_time": "23:30",
+            "still_happening": "yes",
+        },
+        "about-you": {
+            "reporter_anonymous": "named",
+            "reporter_name": "Robin Resident",
+            "reporter_email": "robin@example.com",
+            "reporter_phone": "",
+            "may_contact": "yes",
+        },
+    }
+    for page, values in changes.items():
+        pages[page.replace("_", "-")] = {**pages[page.replace("_", "-")], **values}
+    return pages
+
+
+@pytest.fixture
+def fill_in(client):
+    """Answer every question page; returns the check page's response."""
+
+    def fill(**changes):
+        for page, data in answers(**changes).items():
+            response = client.post(f"/report/{page}", data=data)
+            assert response.status_code == 302, (page, response.get_data(as_text=True)[:3000])
+        return client.get("/report/check")
+
+    return fill
+
+
+@pytest.fixture
+def report_sent(client, fill_in):
+    """Send a complete report; returns the confirmation page."""
+
+    def send(**changes):
+        fill_in(**changes)
+        response = client.post("/report/check", data={}, follow_redirects=True)
+        assert response.status_code == 200
+        return response
+
+    return send
