@@ -6,11 +6,15 @@ SHA-256 over a canonical serialisation of its facts and `previous_hash`. Changin
 breaks its hash; inserting or removing one breaks a link or the run of sequence numbers;
 `verify_chain` reads the whole table and names the first entry where that happens.
 
-The chain is sealed as entries are flushed, under a lock held until the transaction ends, so
-two transactions never take the same place in it: on PostgreSQL a transaction-level advisory
+Entries are sealed when their transaction commits, under a lock held until it ends, so two
+transactions never take the same place in it: on PostgreSQL a transaction-level advisory
 lock; on SQLite the database's write lock (BEGIN IMMEDIATE, as asb/extensions.py takes for
 writing requests), taken before the last entry is read, since a page that only shows
-something begins its transaction without it.
+something begins its transaction without it. Until then `record_event` keeps them aside
+(`add_pending`), and everything else the transaction writes is flushed first: holding the
+chain, a transaction only inserts its entries and commits, so it never waits for a row
+another transaction holds while that one waits for the chain (no deadlock). Entries recorded
+inside a savepoint that is rolled back are dropped with it.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, event, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from asb.audit.models import AuditEvent
 from asb.database import utcnow
@@ -33,6 +37,8 @@ GENESIS_HASH = "0" * 64
 # pg_advisory_xact_lock's key for "the audit chain": any constant no other lock uses.
 CHAIN_LOCK_KEY = 0x41534241  # "ASBA"
 VERIFY_BATCH = 1000
+# Session.info's key for the entries recorded in the transaction, not yet sealed.
+_PENDING = "asb_audit_pending"
 
 
 class AuditTrailError(RuntimeError):
@@ -132,17 +138,58 @@ def seal(entries: Iterable[AuditEvent], connection: Connection) -> None:
         entry.entry_hash = previous_hash = hash_of(entry)
 
 
+def add_pending(session: Session, entry: AuditEvent) -> None:
+    """Keep the entry with the transaction (or savepoint) it was recorded in, to be sealed
+    and written when that commits."""
+    session.connection()  # begins the transaction the entry belongs to, if none has begun
+    owner = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_PENDING, []).append((entry, owner))
+
+
+def _is_within(owner: SessionTransaction | None, transaction: SessionTransaction) -> bool:
+    while owner is not None:
+        if owner is transaction:
+            return True
+        owner = owner.parent
+    return False
+
+
+@event.listens_for(Session, "before_commit")
+def _seal_pending_entries(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    session.flush()  # everything else first: see the module's docstring
+    entries = [entry for entry, _ in pending]
+    seal(entries, session.connection())
+    session.add_all(entries)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_rolled_back_entries(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction that ends with entries of its own still pending was rolled back (one
+    that commits seals them first): they go with it."""
+    pending = session.info.get(_PENDING)
+    if pending:
+        session.info[_PENDING] = [
+            (entry, owner) for entry, owner in pending if not _is_within(owner, transaction)
+        ]
+
+
 @event.listens_for(Session, "before_flush")
-def _seal_new_entries(session: Session, flush_context, instances) -> None:
+def _refuse_changes_and_seal_strays(session: Session, flush_context, instances) -> None:
     for changed in (*session.dirty, *session.deleted):
         if isinstance(changed, AuditEvent) and (
             changed in session.deleted or session.is_modified(changed)
         ):
             raise AuditTrailError("Audit entries are never changed or deleted.")
-    # session.new keeps the order in which entries were added.
-    entries = [entry for entry in session.new if isinstance(entry, AuditEvent)]
-    if entries:
-        seal(entries, session.connection())
+    # An entry added to the session directly, not through record_event, is sealed as it is
+    # written (session.new keeps the order in which entries were added).
+    strays = [
+        entry for entry in session.new if isinstance(entry, AuditEvent) and entry.sequence is None
+    ]
+    if strays:
+        seal(strays, session.connection())
 
 
 class BreakKind(StrEnum):

@@ -1,6 +1,7 @@
 """Write audit events inside the request's transaction, so they stand or fall with the change.
 
-Every entry is sealed into the hash chain as it is flushed (asb/audit/chain.py).
+Every entry is sealed into the hash chain and written when its transaction commits
+(asb/audit/chain.py): until then a query does not find it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 from flask import has_request_context, request
 
+from asb.audit.chain import add_pending
 from asb.audit.models import AuditEvent
 from asb.extensions import db
 
@@ -54,7 +56,7 @@ def record_event(
         ip_address=client_address(),
         detail=detail,
     )
-    db.session.add(event)
+    add_pending(db.session(), event)
     log.info(
         "%s %s actor=%s %s=%s %s",
         action,
@@ -94,5 +96,5 @@ def record_denial(user, permission: str, obj=None) -> None:
         event.object_id,
     )
     db.session.rollback()
-    db.session.add(event)
+    add_pending(db.session(), event)
     db.session.commit()

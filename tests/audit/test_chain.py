@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,10 +24,12 @@ from asb.audit.chain import (
     BreakKind,
     compute_hash,
     hash_of,
+    take_chain_lock,
     verify_chain,
 )
 from asb.audit.models import AuditEvent
 from asb.audit.services import record_event, record_view
+from asb.auth.models import Agency
 from asb.extensions import db
 from tests.conftest import POSTGRES, scratch_database_url
 
@@ -86,6 +89,24 @@ def test_a_rolled_back_entry_leaves_no_gap(db_session):
     (next_one,) = record(1)
     assert next_one.sequence == kept.sequence + 1
     assert next_one.previous_hash == kept.entry_hash
+    assert verify_chain(db.session).broken is None
+
+
+def test_entries_of_a_rolled_back_savepoint_go_with_it(db_session):
+    record_event("test.kept", number=1)
+    savepoint = db.session.begin_nested()
+    record_event("test.dropped")
+    savepoint.rollback()
+    record_event("test.kept", number=2)
+    db.session.commit()
+    kept = db.session.scalars(
+        select(AuditEvent).order_by(AuditEvent.sequence.desc()).limit(2)
+    ).all()[::-1]
+    assert [(entry.action, entry.detail) for entry in kept] == [
+        ("test.kept", {"number": 1}),
+        ("test.kept", {"number": 2}),
+    ]
+    assert kept[1].sequence == kept[0].sequence + 1
     assert verify_chain(db.session).broken is None
 
 
@@ -322,7 +343,7 @@ def test_a_page_waits_its_turn_to_write_its_entry(scratch_app):
     def other_writer() -> None:
         with app.app_context():
             record_event("test.other")
-            db.session.flush()  # now holding the chain until it commits
+            take_chain_lock(db.session.connection())  # as its commit does, then it waits
             holding.set()
             release.wait(10)
             db.session.commit()
@@ -342,6 +363,56 @@ def test_a_page_waits_its_turn_to_write_its_entry(scratch_app):
         assert verify_chain(db.session).broken is None
         db.session.remove()
     assert actions == ["test.other", "test.viewed"]
+
+
+def test_holding_a_row_and_waiting_for_the_chain_never_deadlocks(scratch_app):
+    """One transaction changes a row, then commits its entry; another records its entry
+    first, then waits for that row. Were the chain taken when the second one's entry was
+    first flushed, each would wait for the other (PostgreSQL would abort one)."""
+    app, _ = scratch_app
+    with app.app_context():
+        flask_migrate.upgrade()
+        agency_id = db.session.scalar(select(Agency.id).order_by(Agency.id).limit(1))
+        db.session.remove()
+    first_holds_the_row = threading.Event()
+    failures: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with app.app_context():
+                db.session.get(Agency, agency_id).name = "First's name"
+                db.session.flush()  # holds the row
+                first_holds_the_row.set()
+                time.sleep(0.5)  # the second is waiting for the row by now
+                record_event("test.first")
+                db.session.commit()
+                db.session.remove()
+        except BaseException as error:  # reported below, from the main thread
+            failures.append(error)
+
+    def second() -> None:
+        try:
+            with app.app_context():
+                assert first_holds_the_row.wait(10)
+                record_event("test.second")
+                db.session.flush()
+                db.session.get(Agency, agency_id).name = "Second's name"
+                db.session.commit()
+                db.session.remove()
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action).order_by("sequence")).all()
+        assert verify_chain(db.session).broken is None
+        db.session.remove()
+    assert actions == ["test.first", "test.second"]
 
 
 def run_verify(url: str) -> subprocess.CompletedProcess:
