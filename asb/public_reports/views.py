@@ -421,7 +421,7 @@ def merge(report_id: int):
     form = MergeForm()
     incident = None
     if form.validate_on_submit():
-        incident = incident_queries.incident_by_reference(form.incident_reference.data.upper())
+        incident = queries.incident_by_reference(form.incident_reference.data)
         if incident is None or not can(signed_in_user(), Permission.VIEW_INCIDENT, incident):
             form.incident_reference.errors.append(
                 "Enter the reference of an incident you can see, like ASB-2026-00042"
