@@ -658,6 +658,8 @@ def test_the_same_incident_sent_from_many_threads_at_once_is_recorded_once(serve
         words = f"Clicked again and again, round {round_number}"
         fields = {
             **answer,
+            # A month apart, so no round is offered as a likely duplicate of the one before.
+            "occurred_date": ["1", str(round_number + 1), "2025"],
             "description": words,
             "csrf_token": _CSRF.search(html).group(1),
             "submission_key": key_on(html),

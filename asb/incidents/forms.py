@@ -41,7 +41,7 @@ from asb.incidents.vocabulary import (
     ReportKind,
     Vulnerability,
 )
-from asb.submissions import SubmitOnce
+from asb.submissions import SubmitOnce, SubmitOnceInput
 from asb.versioning import VersionField
 
 EARLIEST_YEAR = 1990
@@ -452,3 +452,50 @@ class StatusForm(BaseForm):
     def validate_reason(self, field):
         if self.status.data == IncidentStatus.NO_FURTHER_ACTION.value and not field.data:
             raise ValidationError("Enter why no further action is needed")
+
+
+NEW_INCIDENT = "new"
+
+
+class _DuplicateRadios(RadiosField):
+    def pre_validate(self, form):
+        if self.data and self.data not in {value for value, _ in self.choices}:
+            raise ValidationError(
+                "The incident you chose is no longer offered: choose one of these, "
+                "or save it as a new incident"
+            )
+        super().pre_validate(form)
+
+
+class DuplicateChoiceForm(BaseForm):
+    """Before a new incident is saved: is it another report of one already on the log?
+
+    The incident form's answers travel with it as they were sent, so choosing saves them.
+    """
+
+    duplicate_of = _DuplicateRadios(
+        "Is this another report of one of these incidents?",
+        widget=GovRadioInput(),
+        missing_message="Select the incident this is another report of, "
+        "or save it as a new incident",
+    )
+    # Sent with the question, so that choosing nothing is told apart from not being asked.
+    duplicates_offered = HiddenField(default="yes")
+    submit = SubmitField("Continue", widget=SubmitOnceInput())
+    change_answers = SubmitField("Change the answers", widget=GovSubmitInput())
+
+    def __init__(self, candidates: list[Incident], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(incident.id): incident for incident in candidates}
+        self.duplicate_of.choices = [
+            (key, f"Yes, add it to {incident.reference} as another report")
+            for key, incident in self.candidates.items()
+        ] + [(NEW_INCIDENT, "No, save it as a new incident")]
+
+    @property
+    def answered(self) -> bool:
+        """Whether this is the answer to the question (the incident form alone is not)."""
+        return bool(self.duplicates_offered.raw_data)
+
+    def chosen_incident(self) -> Incident | None:
+        return self.candidates.get(self.duplicate_of.data or "")

@@ -21,13 +21,20 @@ from asb.audit.services import record_event, record_view, request_filters
 from asb.auth.current import signed_in_user
 from asb.auth.models import User
 from asb.cases import queries as case_queries
+from asb.database import utcnow
 from asb.emergency_access.services import note_emergency_view
 from asb.extensions import db
 from asb.geo.services import geography
-from asb.incidents import queries, services
+from asb.incidents import duplicates, queries, services
 from asb.incidents.export import EXPORT_HEADER, export_row
 from asb.incidents.filters import IncidentFilterForm
-from asb.incidents.forms import EditIncidentForm, NewIncidentForm, StatusForm
+from asb.incidents.forms import (
+    DuplicateChoiceForm,
+    EditIncidentForm,
+    NewIncidentForm,
+    StatusForm,
+)
+from asb.incidents.models import Incident
 from asb.incidents.presenters import history_entries
 from asb.incidents.vocabulary import IncidentStatus, Vulnerability
 from asb.people.queries import case_review_prompt, repeat_flag_for_incident
@@ -119,13 +126,74 @@ def new_incident():
     )
     if request.method == "GET":
         form.recording_agency.data = str(user.agency_id)
+    elif "change_answers" in request.form:
+        return render_template("incidents/form.html", form=form, incident=None)
     if form.validate_on_submit():
-        incident = services.record_incident(form.incident_fields(), actor=user)
+        fields = form.incident_fields()
+        choice = DuplicateChoiceForm(_likely_duplicates(fields, user))
+        if (choice.candidates or choice.answered) and not (choice.answered and choice.validate()):
+            # Nothing is saved until they choose: the submission key claimed goes back too.
+            db.session.rollback()
+            return render_template(
+                "incidents/duplicates.html", form=choice, answers=_answers_to_carry()
+            )
+        existing = choice.chosen_incident()
+        if existing is not None:
+            return _add_report(existing, fields, user)
+        incident = services.record_incident(fields, actor=user)
         url = record_result(url_for("incidents.show_incident", incident_id=incident.id))
         db.session.commit()
         flash(f"Incident {incident.reference} recorded.", "success")
         return redirect(url)
     return render_template("incidents/form.html", form=form, incident=None)
+
+
+def _likely_duplicates(fields: dict, user: User) -> list[Incident]:
+    return duplicates.find_likely_duplicates(
+        category=fields["category"],
+        latitude=fields["latitude"],
+        longitude=fields["longitude"],
+        occurred_at=fields["occurred_from"],
+        reporter_email=fields["reporter_email"],
+        reporter_phone=fields["reporter_phone"],
+        reporter_name=fields["reporter_name"],
+        location_description=fields["location_description"],
+        viewer=user,
+    )
+
+
+def _answers_to_carry() -> list[tuple[str, str]]:
+    """The incident form's answers as sent (and its submission key), to send again with the
+    choice: each value of each field, in order."""
+    left_out = {"csrf_token", "submit", "change_answers", "duplicate_of", "duplicates_offered"}
+    return [
+        (name, value)
+        for name, values in request.form.lists()
+        if name not in left_out
+        for value in values
+    ]
+
+
+def _add_report(incident: Incident, fields: dict, user: User):
+    """Save the answers as another report of an incident already on the log."""
+    duplicates.add_report_to_incident(
+        incident,
+        channel=fields["reporting_channel"],
+        reported_at=utcnow(),
+        description=fields["description"],
+        reporter_anonymous=fields["reporter_anonymous"],
+        reporter_name=fields["reporter_name"],
+        reporter_phone=fields["reporter_phone"],
+        reporter_email=fields["reporter_email"],
+        reporter_address=fields["reporter_address"],
+        recorded_by=user,
+    )
+    url = record_result(
+        url_for("incidents.show_incident", incident_id=incident.id, _anchor="further-reports")
+    )
+    db.session.commit()
+    flash(f"Report added to incident {incident.reference}.", "success")
+    return redirect(url)
 
 
 @blueprint.get("/<int:incident_id>")

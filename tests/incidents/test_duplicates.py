@@ -311,6 +311,7 @@ def test_a_further_report_keeps_its_reporter_history_and_audit_without_personal_
         reporter_address="3 Crescent House",
         recorded_by=officer,
     )
+    db.session.commit()  # audit entries are written as their transaction commits
 
     assert db.session.get(IncidentReport, report.id) is report
     assert incident.reports == [report]

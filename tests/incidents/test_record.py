@@ -65,7 +65,9 @@ def test_officer_records_an_incident(client, login_as):
 def test_references_are_sequential(client, login_as):
     login_as(Role.OFFICER, "housing")
     first = recorded(client.post("/incidents/new", data=incident_form(agency("housing"))))
-    second = recorded(client.post("/incidents/new", data=incident_form(agency("housing"))))
+    # A month later, so the second is not offered as a likely duplicate of the first.
+    later = incident_form(agency("housing"), occurred_date=["14", "4", "2025"])
+    second = recorded(client.post("/incidents/new", data=later))
     prefix, year, number = first.reference.rsplit("-", 2)
     assert second.reference == f"{prefix}-{year}-{int(number) + 1:05d}"
 
