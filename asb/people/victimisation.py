@@ -3,8 +3,10 @@
 Repeat victimisation is counted across every agency, because that is the point: one report
 to Housing and two to Barbican Estates make three. A victim is recognised by a person record
 linked to the incident as victim or reporter, or by an address: the incident's victim or
-reporter address, or the address of a person linked to it. Incidents count by when they
-happened (occurred_from).
+reporter address, the address of a person linked to it, or that of someone who reported it
+again (its further reports). Incidents count by when they happened (occurred_from), each
+once however many reports it has: reporting the same incident again makes no one a repeat
+victim.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from asb.calendar import start_of_london_day, today_in_london
 from asb.cases.models import Case
 from asb.database import utcnow
 from asb.extensions import db
-from asb.incidents.models import Incident
+from asb.incidents.models import Incident, IncidentReport
 from asb.people.models import IncidentPerson, Person
 from asb.people.vocabulary import PersonRole
 
@@ -87,8 +89,9 @@ def _victim_people(start: datetime, end: datetime):
 
 
 def _victim_addresses(start: datetime, end: datetime):
-    """(address key, incident) pairs from incidents' victim and reporter addresses and the
-    addresses of people linked to incidents as victim or reporter."""
+    """(address key, incident) pairs from incidents' victim and reporter addresses, the
+    addresses of people linked to incidents as victim or reporter, and those of their further
+    reports' reporters."""
     parts = [
         select(
             address_key(column).label("victim_key"),
@@ -111,6 +114,16 @@ def _victim_addresses(start: datetime, end: datetime):
             Person.address.is_not(None),
             *_in_window(start, end),
         )
+    )
+    parts.append(
+        select(
+            address_key(IncidentReport.reporter_address).label("victim_key"),
+            Incident.id.label("incident_id"),
+            IncidentReport.reporter_address.label("address"),
+        )
+        .select_from(IncidentReport)
+        .join(Incident, Incident.id == IncidentReport.incident_id)
+        .where(IncidentReport.reporter_address.is_not(None), *_in_window(start, end))
     )
     return union_all(*parts).cte("victim_addresses")
 
@@ -267,6 +280,15 @@ def _incident_keys(incident_ids: list[int]) -> dict[int, VictimKeys]:
     )
     for incident_id, *addresses in rows:
         keys[incident_id].address_keys |= {key for key in addresses if key}
+    further = db.session.execute(
+        select(IncidentReport.incident_id, address_key(IncidentReport.reporter_address)).where(
+            IncidentReport.incident_id.in_(incident_ids),
+            IncidentReport.reporter_address.is_not(None),
+        )
+    )
+    for incident_id, key in further:
+        if key:
+            keys[incident_id].address_keys.add(key)
     return keys
 
 
