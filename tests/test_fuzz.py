@@ -16,7 +16,7 @@ import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -30,16 +30,18 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from asb.agreements.vocabulary import LawfulBasis
+from asb.api.services import create_token as create_api_token
 from asb.auth.models import Role, User
 from asb.auth.services import create_user, find_agency
 from asb.case_reviews import services as case_review_services
 from asb.case_reviews.models import CaseReviewApplication
 from asb.case_reviews.vocabulary import ApplicationRoute
 from asb.cases.models import Case
-from asb.database import INTEGER_MAX
+from asb.database import INTEGER_MAX, utcnow
 from asb.demo.cases import load_demo_cases
 from asb.demo.panels import load_demo_panel_meetings
 from asb.demo.partnership import load_demo_partnership
+from asb.demo.public_reports import load_demo_public_reports
 from asb.demo.seed import DEMO_USERS, load_partnership_incidents
 from asb.emergency_access.services import grant_emergency_access
 from asb.extensions import db
@@ -61,8 +63,11 @@ from tests.factories import (
     PersonFactory,
     UserFactory,
 )
+from tests.public_reports.helpers import answers as public_report_answers
 
 AWAITING_CODE = "awaiting-code:"
+# A member of the public who has answered the report form's questions (not signed in).
+PUBLIC_REPORTER = "public-reporter"
 # Who crawls: an anonymous visitor, then a demo user of each main role.
 CRAWLERS = (
     None,
@@ -74,6 +79,7 @@ CRAWLERS = (
     "street.officer@demo.asb.local",  # the demo's case waiting in a team queue is theirs
     # The second step of signing in: the admin's password was right, their code is awaited.
     AWAITING_CODE + "admin@demo.asb.local",
+    PUBLIC_REPORTER,
 )
 PAGES_PER_ENDPOINT = 1  # addresses crawled for each endpoint and set of parameters, by each user
 EXAMPLES_PER_FORM = 6
@@ -351,9 +357,17 @@ def _form_key(adapter, form: Form) -> tuple:
 
 def signed_in(app: Flask, email: str | None) -> FlaskClient:
     client = plain_client(app)
-    if email is not None:
+    if email == PUBLIC_REPORTER:
+        answer_report_questions(client)
+    elif email is not None:
         start_session(client, email)
     return client
+
+
+def answer_report_questions(client: FlaskClient) -> None:
+    """Answer the public report form's questions, so its check page and its links open."""
+    for page, data in public_report_answers().items():
+        assert client.post(f"/report/{page}", data=data).status_code == 302
 
 
 def start_session(client: FlaskClient, crawler: str) -> None:
@@ -410,6 +424,7 @@ def seed_partnership(app: Flask) -> None:
         load_demo_cases(users)
         load_demo_panel_meetings(users)
         load_demo_partnership(users)
+        load_demo_public_reports()
     db.session.commit()
 
 
@@ -505,6 +520,9 @@ def add_what_the_demo_lacks(app: Flask) -> None:
         people=[victim],
         actor=lead,
     )
+    # A personal API token for the officer to revoke.
+    officer = db.session.scalar(select(User).where(User.email == "housing.officer@demo.asb.local"))
+    create_api_token(officer, name="Weekly figures", expires_at=utcnow() + timedelta(days=30))
     # Someone to reactivate, a local type to reinstate, an email to try again.
     LocalAsbTypeFactory(name="Retired local type", is_active=False)
     UserFactory(is_active_account=False)
@@ -551,6 +569,7 @@ def record_pages() -> list[str]:
             )
         ),
         "/outbox",
+        "/report/check",
     ]
 
 
@@ -598,7 +617,7 @@ def fuzz_form(app: Flask, email: str | None, form: Form, ids: set[int]) -> list[
     hypothesis mixes hostile values into a few fields at a time.
     """
     client = plain_client(app)
-    account = Account.of(email) if email else None
+    account = Account.of(email) if email and email != PUBLIC_REPORTER else None
     # A form without fields (a button) still has its CSRF token in production.
     names = form.names() or ["csrf_token"]
     fresh = {"values": MultiDict(form.values)}
@@ -607,6 +626,8 @@ def fuzz_form(app: Flask, email: str | None, form: Form, ids: set[int]) -> list[
     def send(changes: dict[str, list]) -> None:
         if account is not None:
             account.restore(client)
+        if email == PUBLIC_REPORTER:
+            answer_report_questions(client)
         sent = MultiDict(fresh["values"])
         for name, values in changes.items():
             sent.setlist(name, values)
@@ -676,7 +697,9 @@ def test_every_form_and_filter_answers_hostile_values_without_a_server_error(
         rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())
     }
     fuzzed = {endpoint for endpoint, _, _ in partnership.forms}
-    assert post_endpoints - fuzzed == set(), "no page offers these forms to the crawlers"
+    # The JSON API takes no forms: tests/api/test_contract.py sends it hostile requests.
+    json_api = {endpoint for endpoint in post_endpoints if endpoint.startswith("api.")}
+    assert post_endpoints - fuzzed - json_api == set(), "no page offers these forms to the crawlers"
 
     failures = [
         failure
