@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -73,6 +74,29 @@ def seed_demo_command() -> None:
     )
     for email, secret in DEMO_SECRETS.items():
         click.echo(f"  {email:<44} {secret}")
+
+
+@cli.command("import-policeuk")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--agency",
+    "agency_code",
+    default="city-police",
+    show_default=True,
+    help="Code of the agency the incidents are recorded by.",
+)
+@click.option("--user", "email", help="Email address of the asb user running the import.")
+def import_policeuk_command(paths: tuple[Path, ...], agency_code: str, email: str | None) -> None:
+    """Import the anti-social behaviour rows of data.police.uk street-level CSVs.
+
+    Give files, or folders to search (with their subfolders) for *-street.csv. Rows inside
+    the area become police.uk incidents; rows outside it, without a location or that cannot
+    be read are counted and reported. Safe to run again: a row already imported is never
+    imported twice.
+    """
+    from asb.policeuk.cli import import_paths
+
+    import_paths(list(paths), agency_code=agency_code, email=email)
 
 
 @cli.command("demo-code")

@@ -66,6 +66,12 @@ def next_reference(prefix: str, year: int) -> str:
     NOTHING), then incremented in one statement that locks it until the commit, so two
     people saving at once, even the first two of a new year, never get the same number.
     """
+    return next_references(prefix, year, 1)[0]
+
+
+def next_references(prefix: str, year: int, count: int) -> list[str]:
+    """Issue the next `count` references of a series for the year at once, in order (for
+    imports: one statement however many)."""
     dialect = db.session.get_bind().dialect.name
     insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
     db.session.execute(
@@ -73,14 +79,14 @@ def next_reference(prefix: str, year: int) -> str:
         .values(prefix=prefix, year=year, last_value=0)
         .on_conflict_do_nothing(index_elements=["prefix", "year"])
     )
-    number = db.session.scalar(
+    last = db.session.scalar(
         update(ReferenceCounter)
         .where(ReferenceCounter.prefix == prefix, ReferenceCounter.year == year)
-        .values(last_value=ReferenceCounter.last_value + 1)
+        .values(last_value=ReferenceCounter.last_value + count)
         .returning(ReferenceCounter.last_value)
         .execution_options(synchronize_session=False)
     )
-    return f"{prefix}-{year}-{number:05d}"
+    return [f"{prefix}-{year}-{number:05d}" for number in range(last - count + 1, last + 1)]
 
 
 def _history_value(value: Any) -> Any:
