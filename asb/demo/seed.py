@@ -5,9 +5,7 @@ Everything is only flushed here; the caller commits once, so a failed load leave
 
 from __future__ import annotations
 
-import csv
 import logging
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,11 +13,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
-from asb.audit.services import record_event
 from asb.auth.models import Agency, Role, User
 from asb.auth.services import create_user, find_agency, find_user_by_email
 from asb.calendar import LONDON, today_in_london
@@ -27,30 +23,18 @@ from asb.demo.cases import load_demo_cases
 from asb.demo.panels import load_demo_panel_meetings
 from asb.demo.partnership import load_demo_partnership
 from asb.demo.partnership_incidents import PARTNERSHIP_INCIDENTS, PartnershipIncident
+from asb.demo.public_reports import load_demo_public_reports
 from asb.demo.two_factor import DEMO_SECRETS, demo_secrets_allowed, enrol_demo_user
 from asb.extensions import db
-from asb.geo.services import BRITISH_NATIONAL_GRID, WGS84, geography
-from asb.incidents.models import Incident, IncidentChange, LocalAsbType
-from asb.incidents.services import (
-    INCIDENT_PREFIX,
-    apply_location,
-    change_status,
-    next_reference,
-    record_incident,
-)
-from asb.incidents.vocabulary import (
-    Category,
-    IncidentSource,
-    IncidentStatus,
-    Qualifier,
-    ReportingChannel,
-    ReportKind,
-)
+from asb.incidents.models import Incident, LocalAsbType
+from asb.incidents.services import change_status, record_incident
+from asb.incidents.vocabulary import IncidentStatus, ReportKind
+from asb.policeuk.services import import_street_file
 
+# The ASB rows of police.uk's monthly street-level files, as one street-level file.
 POLICE_UK_CSV = (
-    Path(__file__).parent / "data" / "police_uk_city_of_london_asb_2017-01_to_2025-04.csv"
+    Path(__file__).parent / "data" / "police_uk_city_of_london_asb_2017-01_to_2025-04-street.csv"
 )
-WITHHELD_LOCATION = "Location withheld by police.uk"
 # police.uk records in the last few months of its data are still shown as new.
 POLICE_UK_NEW_MONTHS = 3
 
@@ -125,6 +109,7 @@ def seed_demo(password: str) -> SeedResult:
             cases = load_demo_cases(users)
             load_demo_partnership(users)
             load_demo_panel_meetings(users)
+            load_demo_public_reports()
     return SeedResult(
         created=True,
         logins=_logins(),
@@ -136,7 +121,7 @@ def seed_demo(password: str) -> SeedResult:
 
 @contextmanager
 def _quiet_audit_log() -> Iterator[None]:
-    """Keep the audit events out of the log (about 4,800 lines); they are still stored."""
+    """Keep the demo's audit events out of the log; they are still stored."""
     audit_log = logging.getLogger("asb.audit")
     level = audit_log.level
     audit_log.setLevel(logging.WARNING)
@@ -162,125 +147,31 @@ def _logins() -> list[DemoLogin]:
     return logins
 
 
-@dataclass(frozen=True)
-class PoliceUkRecord:
-    month: date
-    latitude: float
-    longitude: float
-    location: str
+def load_police_uk(police: Agency) -> int:
+    """Import the police.uk ASB inside the area with the importer `asb import-policeuk` uses.
 
-
-def read_police_uk_records() -> list[PoliceUkRecord]:
-    with POLICE_UK_CSV.open(newline="", encoding="utf-8") as file:
-        return [
-            PoliceUkRecord(
-                month=date.fromisoformat(f"{row['Month']}-01"),
-                latitude=float(row["Latitude"]),
-                longitude=float(row["Longitude"]),
-                location=police_uk_location(row["Location"]),
-            )
-            for row in csv.DictReader(file)
-        ]
-
-
-def police_uk_location(text: str) -> str:
-    text = text.strip()
-    if text == "On or near":
-        return WITHHELD_LOCATION
-    # police.uk capitalises after apostrophes ("Sandy'S Row").
-    return re.sub(r"'S\b", "'s", text)
-
-
-def _inside_area(records: list[PoliceUkRecord]) -> list[PoliceUkRecord]:
-    """Keep the records inside the configured area, testing all points at once."""
-    points = gpd.GeoSeries(
-        gpd.points_from_xy(
-            [record.longitude for record in records], [record.latitude for record in records]
-        ),
-        crs=WGS84,
-    ).to_crs(BRITISH_NATIONAL_GRID)
-    inside = points.within(geography().area_with_tolerance)
-    return [record for record, keep in zip(records, inside, strict=True) if keep]
-
-
-def month_period(month: date) -> tuple[datetime, datetime]:
-    """police.uk gives only the month, so the incident spans all of it."""
-    start = datetime.combine(month, time(), tzinfo=LONDON)
-    next_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return start, datetime.combine(next_month, time(), tzinfo=LONDON) - timedelta(minutes=1)
+    Records from the last few months of the data are still new; older ones are marked
+    triaged, as the police left them: no status change of ours to record.
+    """
+    run = import_street_file(POLICE_UK_CSV, police=police)
+    imported = Incident.police_uk_import_id == run.id
+    latest = db.session.scalar(select(func.max(Incident.occurred_from)).where(imported))
+    if latest is None:
+        return run.imported
+    latest_month = latest.astimezone(LONDON).date().replace(day=1)
+    first_new_month = _months_before(latest_month, POLICE_UK_NEW_MONTHS - 1)
+    db.session.execute(
+        update(Incident)
+        .where(imported, Incident.occurred_from < datetime.combine(first_new_month, time(), LONDON))
+        .values(status=IncidentStatus.TRIAGED)
+        .execution_options(synchronize_session=False)
+    )
+    return run.imported
 
 
 def _months_before(month: date, count: int) -> date:
     index = month.year * 12 + month.month - 1 - count
     return date(index // 12, index % 12 + 1, 1)
-
-
-def load_police_uk(police: Agency) -> int:
-    """Record the police.uk ASB inside the area, in bulk.
-
-    record_incident() looks up each ward and flushes each incident on its own, which takes
-    about 30 seconds for these ~4,700 records; here the wards are found in one vectorised
-    query and the incidents written in one flush, with the same references, history rows and
-    audit events that record_incident() writes.
-    """
-    records = _inside_area(read_police_uk_records())
-    locations = geography().locate_many(
-        [record.latitude for record in records], [record.longitude for record in records]
-    )
-    first_new_month = _months_before(
-        max(record.month for record in records), POLICE_UK_NEW_MONTHS - 1
-    )
-    # Issued before any incident joins the session, so that each issue flushes only the counter.
-    references = [next_reference(INCIDENT_PREFIX, record.month.year) for record in records]
-    incidents = [
-        Incident(
-            reference=reference,
-            source=IncidentSource.POLICE_UK,
-            # Imported as the police left them: no status change of ours to record.
-            status=IncidentStatus.NEW
-            if record.month >= first_new_month
-            else IncidentStatus.TRIAGED,
-            **_police_uk_fields(record, police),
-        )
-        for record, reference in zip(records, references, strict=True)
-    ]
-    for incident, location in zip(incidents, locations, strict=True):
-        apply_location(incident, location)
-    db.session.add_all(
-        IncidentChange(incident=incident, action="recorded", changes={}) for incident in incidents
-    )
-    db.session.add_all(incidents)
-    db.session.flush()
-    for incident in incidents:
-        record_event("incident.recorded", obj=incident)
-    db.session.flush()
-    return len(incidents)
-
-
-def _police_uk_fields(record: PoliceUkRecord, police: Agency) -> dict[str, Any]:
-    occurred_from, occurred_to = month_period(record.month)
-    return {
-        "occurred_from": occurred_from,
-        "occurred_to": occurred_to,
-        "location_description": record.location,
-        "latitude": record.latitude,
-        "longitude": record.longitude,
-        "qualifier": Qualifier.NUISANCE,
-        "category": Category.ROWDY_BEHAVIOUR,
-        "description": (
-            "Anti-social behaviour recorded by City of London Police and published on "
-            f"police.uk for {record.month:%B %Y}. police.uk publishes neither the category "
-            "nor the exact date, so the category here is a placeholder and the dates span "
-            "the whole month."
-        ),
-        "reporting_channel": ReportingChannel.POLICE_REFERRAL,
-        "report_kind": ReportKind.COMPLAINT,
-        "reporter_anonymous": True,
-        "reporter_is_victim": False,
-        "vulnerabilities": [],
-        "restricted": False,
-        "recording_agency": police,
-    }
 
 
 def load_partnership_incidents(officers: dict[str, User]) -> int:

@@ -13,7 +13,7 @@ from asb.extensions import db
 from asb.models import PublicReport
 from tests.conftest import CheckedClient
 from tests.helpers import visible_text
-from tests.public_reports.conftest import answers
+from tests.public_reports.helpers import answers
 
 LIMIT = 3
 

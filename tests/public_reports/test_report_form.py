@@ -12,7 +12,7 @@ from asb.incidents.vocabulary import Category
 from asb.models import OutboxEmail, OutboxText, PublicReport
 from asb.public_reports.vocabulary import PublicReportChannel, PublicReportStatus
 from tests.helpers import error_summary, page_text
-from tests.public_reports.conftest import HACKNEY, answers
+from tests.public_reports.helpers import HACKNEY, answers
 
 REFERENCE = re.compile(r"RPT-\d{4}-\d{5}")
 
