@@ -53,7 +53,7 @@ def error_response(
 ) -> Response:
     code, default_message = CODES.get(status, CODES[500 if status >= 500 else 400])
     body = {"error": {"code": code, "message": message or default_message, "fields": fields or {}}}
-    body["error"].update(extra or {})
+    body.update(extra or {})
     response = jsonify(body)
     response.status_code = status
     response.headers.update(headers or {})

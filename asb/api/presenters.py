@@ -7,6 +7,7 @@ from typing import Any
 
 from asb.api.schemas import (
     CaseSchema,
+    IncidentReportSchema,
     IncidentSchema,
     IncidentSummarySchema,
     PageSchema,
@@ -14,7 +15,7 @@ from asb.api.schemas import (
 )
 from asb.auth.models import Agency, User
 from asb.cases.models import Case
-from asb.incidents.models import PERSONAL_FIELDS, Incident
+from asb.incidents.models import PERSONAL_FIELDS, Incident, IncidentReport
 from asb.people.models import Person
 from asb.policy import Permission, can
 
@@ -60,16 +61,24 @@ def incident_json(incident: Incident, user: User) -> dict[str, Any]:
     return IncidentSchema().dump(data)
 
 
+def _summary(incident: Incident) -> dict[str, Any]:
+    return {
+        "id": incident.id,
+        "reference": incident.reference,
+        "occurred_from": incident.occurred_from,
+        "category": incident.category.value,
+        "location_description": incident.location_description,
+        "status": incident.status.value,
+    }
+
+
 def incident_summary(incident: Incident) -> dict[str, Any]:
-    return IncidentSummarySchema().dump(
-        {
-            "id": incident.id,
-            "reference": incident.reference,
-            "occurred_from": incident.occurred_from,
-            "category": incident.category.value,
-            "location_description": incident.location_description,
-            "status": incident.status.value,
-        }
+    return IncidentSummarySchema().dump(_summary(incident))
+
+
+def report_json(report: IncidentReport) -> dict[str, Any]:
+    return IncidentReportSchema().dump(
+        {"id": report.id, "incident": _summary(report.incident), "reported_at": report.reported_at}
     )
 
 

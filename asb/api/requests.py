@@ -78,6 +78,11 @@ def json_body(schema: type[Schema]) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ApiError(400, "The request body must be a JSON object")
     try:
+        # JSON may escape half a UTF-16 pair ("\ud800"), which no database can store.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, "The request body has text that is not valid Unicode") from None
+    try:
         return schema().load(data)
     except ValidationError as error:
         raise ApiError(422, fields=flatten_messages(error.messages)) from None

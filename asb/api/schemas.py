@@ -43,8 +43,14 @@ def _vocabulary(vocabulary: type[LabelledEnum], **kwargs) -> fields.String:
     return fields.String(validate=_one_of(vocabulary), **kwargs)
 
 
-def _id(**kwargs) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(1, ID_MAX), **kwargs)
+def _id(*, strict: bool = True, **kwargs) -> fields.Integer:
+    """An id: in a JSON body a number, in a query string digits."""
+    return fields.Integer(strict=strict, validate=validate.Range(1, ID_MAX), **kwargs)
+
+
+def _whole_number(low: int, high: int, **kwargs) -> fields.Integer:
+    """A whole number in a query string."""
+    return fields.Integer(validate=validate.Range(low, high), **kwargs)
 
 
 def _text(maximum: int, **kwargs) -> fields.String:
@@ -92,21 +98,19 @@ class IncidentListQuerySchema(Schema):
         unknown = EXCLUDE
 
     text = _text(100, metadata={"description": "Words in the description or place, or a reference"})
-    agency = _id(metadata={"description": "Recording agency id"})
+    agency = _id(strict=False, metadata={"description": "Recording agency id"})
     category = _vocabulary(Category)
-    local_type = _id()
+    local_type = _id(strict=False)
     status = _vocabulary(IncidentStatus)
     ward = _text(9, metadata={"description": "Ward code"})
     source = _vocabulary(IncidentSource)
     date_from = fields.Date(metadata={"description": "Happened on or after (London day)"})
     date_to = fields.Date(metadata={"description": "Happened on or before (London day)"})
-    cell = fields.Integer(
-        strict=True, validate=validate.Range(0, ID_MAX), metadata={"description": "Grid cell"}
-    )
+    cell = _whole_number(0, ID_MAX, metadata={"description": "Grid cell"})
     sort = fields.String(validate=validate.OneOf([key for key, _ in SORT_CHOICES]))
     order = fields.String(validate=validate.OneOf(["asc", "desc"]))
-    page = fields.Integer(strict=True, validate=validate.Range(1, 999_999))
-    per_page = fields.Integer(strict=True, validate=validate.Range(1, 100))
+    page = _whole_number(1, 999_999)
+    per_page = _whole_number(1, 100)
 
 
 class AgencyRefSchema(Schema):
@@ -268,8 +272,8 @@ class CaseListQuerySchema(Schema):
         unknown = EXCLUDE
 
     status = _vocabulary(CaseStatus)
-    page = fields.Integer(strict=True, validate=validate.Range(1, 999_999))
-    per_page = fields.Integer(strict=True, validate=validate.Range(1, 100))
+    page = _whole_number(1, 999_999)
+    per_page = _whole_number(1, 100)
 
 
 class CasePersonSchema(Schema):
@@ -371,8 +375,8 @@ class HotspotQuerySchema(Schema):
     date_to = fields.Date()
     qualifier = _vocabulary(Qualifier)
     category = _vocabulary(Category)
-    local_type = _id()
-    agency = _id()
+    local_type = _id(strict=False)
+    agency = _id(strict=False)
     status = _vocabulary(IncidentStatus)
     source = _vocabulary(IncidentSource)
     ward = _text(9)

@@ -23,6 +23,7 @@ from asb.api.presenters import (
     incident_summary,
     paging_json,
     person_json,
+    report_json,
 )
 from asb.api.requests import api_user, authenticate, flatten_messages, json_body, query
 from asb.api.schemas import (
@@ -339,15 +340,7 @@ def _link_report(body: dict[str, Any], fields: dict[str, Any]):
     )
     audit(incident, report_id=report.id)
     db.session.commit()
-    response = jsonify(
-        IncidentReportSchema().dump(
-            {
-                "id": report.id,
-                "incident": incident_summary(incident),
-                "reported_at": report.reported_at,
-            }
-        )
-    )
+    response = jsonify(report_json(report))
     response.headers["Location"] = url_for("api.show_incident", incident_id=incident.id)
     return response
 
@@ -372,9 +365,16 @@ def update_incident(incident_id: int):
         local_types.append(incident.local_type)  # a retired type stays on its incidents
     form = _incident_form(EditIncidentForm, {**current_answers(incident), **body}, local_types)
 
+    fields = form.incident_fields()
+    # The form reads times to the minute: a time not sent stays exactly as it was.
+    if "occurred_at" not in body:
+        fields["occurred_from"] = incident.occurred_from
+    if "ended_at" not in body:
+        fields["occurred_to"] = incident.occurred_to
+
     def change() -> dict:
         changes = incident_services.update_incident(
-            incident, form.incident_fields(), actor=user, expected_version=body["version"]
+            incident, fields, actor=user, expected_version=body["version"]
         )
         audit(incident, fields=sorted(changes))
         return changes

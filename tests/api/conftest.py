@@ -71,5 +71,6 @@ def error_of(response) -> dict:
     body = response.get_json()
     assert set(body) <= {"error", "likely_duplicates"}, body
     assert set(body["error"]) == {"code", "message", "fields"}, body
+    assert "likely_duplicates" not in body or response.status_code == 409
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]
     return body["error"]
