@@ -60,7 +60,7 @@ class WhatForm(BaseForm):
         missing_message="Select what kind of problem it is",
     )
     description = StringField(
-        "What happened?",
+        "Describe what happened",
         description="Tell us what you saw or heard, and who or what was affected. Do not "
         "include anyone's name unless you need to.",
         widget=GovCharacterCount(),
@@ -137,13 +137,13 @@ class WhereForm(BaseForm):
 
 class WhenForm(BaseForm):
     occurred_date = GovDateField(
-        "When did it happen?",
+        "Date it happened",
         description="If it keeps happening, when it last happened. For example, 27 3 2026",
         missing_message="Enter the date it happened",
     )
     occurred_time = TimeField(
-        "At about what time? (optional)",
-        description="Use the 24-hour clock, for example 21:30",
+        "Approximate time",
+        description="Optional. Use the 24-hour clock, for example 21:30",
         validators=[Optional()],
     )
     still_happening = RadiosField(

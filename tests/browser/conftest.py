@@ -53,6 +53,7 @@ IGNORED_CONSOLE_ERRORS = [re.compile(r"tile\.openstreetmap\.org")]
 USERS = {
     "housing-officer": ("hana.housing@example.test", "Hana Housing", "officer", "housing"),
     "barbican-officer": ("bo.barbican@example.test", "Bo Barbican", "officer", "barbican"),
+    "housing-manager": ("hal.housing@example.test", "Hal Housing", "manager", "housing"),
     "asb-lead": ("lee.lead@example.test", "Lee Lead", "asb-lead", "community-safety"),
     "admin": ("ada.admin@example.test", "Ada Admin", "admin", "community-safety"),
     "police-partner": ("pat.police@example.test", "Pat Police", "partner", "city-police"),
@@ -103,6 +104,8 @@ class LiveServer:
     # An agreement with City Police in force; a case shared under it ("shared_case", "share")
     # and one with a victim not yet shared ("unshared_case").
     sharing_ids: dict[str, int] = field(default_factory=dict)
+    # A report from the public waiting in Housing's triage queue.
+    public_report_id: int = 0
 
     def email(self, who: str) -> str:
         return USERS[who][0]
@@ -301,6 +304,16 @@ def _seed_sharing(app, lead_id: int) -> dict[str, int]:
         }
 
 
+def _seed_public_report(app) -> int:
+    from asb.extensions import db
+    from tests.public_reports.conftest import submit
+
+    with app.app_context():
+        report = submit(description="Drumming on the walkway every evening")
+        db.session.commit()
+        return report.id
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     import flask_migrate
@@ -339,6 +352,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             subject_access_id=_seed_subject_access(app, user_ids["asb-lead"], incident_ids[2]),
             known_to_ids=_seed_known_to(app, user_ids, incident_ids),
             sharing_ids=_seed_sharing(app, user_ids["asb-lead"]),
+            public_report_id=_seed_public_report(app),
         )
     finally:
         server.shutdown()

@@ -103,6 +103,11 @@ PAGES = [
     ("asb-lead", "/audit", 200, "Audit trail"),
     ("admin", "/audit?action=case.&outcome=success", 200, "Audit trail"),
     ("asb-lead", "/audit?person=abc", 200, "Audit trail"),
+    ("asb-lead", "/report", 200, "Report anti-social behaviour"),
+    ("asb-lead", "/report/what", 200, "What happened?"),
+    ("asb-lead", "/triage", 200, "Reports from the public"),
+    ("asb-lead", "/triage/{public_report}", 200, r"Report from the public RPT-\d{4}-\d{5}"),
+    ("asb-lead", "/triage/{public_report}/accept", 200, "Record an incident"),
 ]
 
 
@@ -116,6 +121,7 @@ def _path(template: str, live_server) -> str:
         sar=live_server.subject_access_id,
         **live_server.known_to_ids,
         **live_server.sharing_ids,
+        public_report=live_server.public_report_id,
     )
 
 

@@ -137,7 +137,7 @@ def test_the_category_chooses_the_queue(report_sent, category, agency):
             },
             [
                 "The date it happened must be today or in the past",
-                "Enter at about what time? (optional) as hours and minutes, like 21:30",
+                "Enter approximate time as hours and minutes, like 21:30",
             ],
         ),
         (
