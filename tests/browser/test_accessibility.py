@@ -104,7 +104,7 @@ PAGES = [
     ("admin", "/audit?action=case.&outcome=success", 200, "Audit trail"),
     ("asb-lead", "/audit?person=abc", 200, "Audit trail"),
     ("asb-lead", "/report", 200, "Report anti-social behaviour"),
-    ("asb-lead", "/report/what", 200, "What happened?"),
+    ("asb-lead", "/report/what", 200, r"What happened\?"),
     ("asb-lead", "/triage", 200, "Reports from the public"),
     ("asb-lead", "/triage/{public_report}", 200, r"Report from the public RPT-\d{4}-\d{5}"),
     ("asb-lead", "/triage/{public_report}/accept", 200, "Record an incident"),
