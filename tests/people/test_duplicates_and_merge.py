@@ -111,6 +111,7 @@ def test_merge_moves_every_link_and_keeps_the_duplicates_details(db_session):
         (other_case.id, "reporter", False),
     }
     assert sorted(details["filled_on_kept_record"]) == ["address", "phone", "vulnerability_notes"]
+    db.session.commit()  # audit entries are written when their transaction commits
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person.merged"))
     assert event.detail == {"merged_person_id": duplicate.id}
 
