@@ -34,6 +34,7 @@ from asb.incidents.models import (
 from asb.interventions.models import Intervention, InterventionBreach
 from asb.known_to.models import PersonDetailsRequest
 from asb.notifications.models import Notification, OutboxEmail, OutboxText
+from asb.open311.models import Open311Client, Open311Submission
 from asb.panels.models import AgendaItem, PanelAttendance, PanelDisclosure, PanelMeeting, PanelPack
 from asb.people.models import CasePerson, IncidentPerson, Person, PersonMerge
 from asb.policeuk.models import PoliceUkImport
@@ -73,6 +74,8 @@ __all__ = [
     "InterventionBreach",
     "LocalAsbType",
     "Notification",
+    "Open311Client",
+    "Open311Submission",
     "OutboxEmail",
     "OutboxText",
     "PanelAttendance",
