@@ -72,8 +72,9 @@ class OutboxEmail(db.Model):
 class OutboxText(db.Model):
     """A text message to a member of the public, kept as the outbox keeps emails.
 
-    No text-message provider is connected yet: the texts wait here, queued, for the sender
-    that a provider's contract will bring; the outbox page shows them.
+    No text-message provider is connected yet: the texts wait here for the sender that a
+    provider's contract will bring (sent_at stays empty until then); the outbox page lists
+    them.
     """
 
     __tablename__ = "outbox_texts"

@@ -18,7 +18,7 @@ from asb.audit.services import record_event
 from asb.auth.models import User
 from asb.database import utcnow
 from asb.extensions import db
-from asb.notifications.models import EmailStatus, Notification, OutboxEmail
+from asb.notifications.models import EmailStatus, Notification, OutboxEmail, OutboxText
 
 log = logging.getLogger("asb.mail")
 
@@ -71,6 +71,17 @@ def outbox_emails(limit: int = 200) -> tuple[list[OutboxEmail], list[OutboxEmail
         .limit(limit)
     ).all()
     return list(failed), list(latest)
+
+
+def outbox_texts(limit: int = 200) -> list[OutboxText]:
+    """The latest text messages to members of the public, waiting for a provider to send them."""
+    return list(
+        db.session.scalars(
+            select(OutboxText)
+            .order_by(OutboxText.created_at.desc(), OutboxText.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def unread_count(user: User) -> int:

@@ -51,6 +51,7 @@ def outbox():
         "notifications/outbox.html",
         failed=failed,
         emails=emails,
+        texts=services.outbox_texts(),
         mail_server=current_app.config.get("MAIL_SERVER"),
         max_attempts=MAX_ATTEMPTS,
         action_form=BaseForm(),

@@ -458,8 +458,9 @@ def _prefill(form: NewIncidentForm, report: PublicReport) -> None:
         form.occurred_time.data = occurred.strftime("%H:%M")
     form.reporting_channel.data = ReportingChannel.ONLINE.value
     form.report_kind.data = ReportKind.COMPLAINT.value
+    # The details a named reporter gave are theirs to this report, contact or not.
     form.reporter_anonymous.data = "anonymous" if report.reporter_anonymous else "named"
-    if not report.reporter_anonymous and report.may_contact:
+    if not report.reporter_anonymous:
         form.reporter_name.data = report.reporter_name
         form.reporter_email.data = report.reporter_email
         form.reporter_phone.data = report.reporter_phone

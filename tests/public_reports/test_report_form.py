@@ -7,11 +7,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from asb.auth.models import Role
 from asb.extensions import db
 from asb.incidents.vocabulary import Category
 from asb.models import OutboxEmail, OutboxText, PublicReport
 from asb.public_reports.vocabulary import PublicReportChannel, PublicReportStatus
-from tests.helpers import error_summary, page_text
+from tests.helpers import error_summary, page_text, visible_text
 from tests.public_reports.helpers import HACKNEY, answers
 
 REFERENCE = re.compile(r"RPT-\d{4}-\d{5}")
@@ -233,13 +234,19 @@ def test_a_named_reporter_who_said_no_to_contact_gets_nothing(report_sent):
     assert db.session.scalar(select(func.count()).select_from(OutboxEmail)) == 0
 
 
-def test_a_reporter_with_only_a_phone_number_gets_a_text_message(report_sent):
+def test_a_reporter_with_only_a_phone_number_gets_a_text_message(client, login_as, report_sent):
     report_sent(about_you={"reporter_email": "", "reporter_phone": "07700 900982"})
     [report] = _reports()
     [text] = db.session.scalars(select(OutboxText)).all()
     assert text.recipient == "07700 900982"
     assert report.reference in text.body
+    assert text.sent_at is None
     assert db.session.scalar(select(func.count()).select_from(OutboxEmail)) == 0
+    # The outbox page lists it, waiting for a text-message provider.
+    login_as(Role.ASB_LEAD, "community-safety")
+    outbox = visible_text(client.get("/outbox"))
+    assert "To 07700 900982" in outbox
+    assert f"We have received your report {report.reference}" in outbox
 
 
 def test_sending_the_report_twice_makes_one_report(client, fill_in):

@@ -119,6 +119,23 @@ def test_accepting_opens_the_incident_form_with_the_reports_answers_and_saves_bo
     assert noise.reference in accepted.subject and "Housing" in accepted.body
 
 
+def test_a_named_reporters_details_are_carried_over_even_without_contact(
+    client, login_as, public_report
+):
+    noise = public_report(may_contact=False, reporter_phone="020 7946 0999")
+    login_as(Role.MANAGER, "housing")
+    html = page_text(client.get(f"/triage/{noise.id}/accept"))
+    assert 'value="Robin Resident"' in html and 'value="020 7946 0999"' in html
+
+
+def test_an_anonymous_reporter_is_anonymous_on_the_incident_form(client, login_as, public_report):
+    noise = public_report(reporter_anonymous=True)
+    login_as(Role.MANAGER, "housing")
+    html = page_text(client.get(f"/triage/{noise.id}/accept"))
+    assert 'value="anonymous" checked' in html or 'checked value="anonymous"' in html
+    assert "Robin Resident" not in html
+
+
 def test_an_incomplete_incident_form_saves_neither(client, login_as, public_report):
     noise = public_report()
     login_as(Role.MANAGER, "housing")
