@@ -108,6 +108,8 @@ PAGES = [
     ("asb-lead", "/triage", 200, "Reports from the public"),
     ("asb-lead", "/triage/{public_report}", 200, r"Report from the public RPT-\d{4}-\d{5}"),
     ("asb-lead", "/triage/{public_report}/accept", 200, "Record an incident"),
+    ("asb-lead", "/api/v1/docs", 200, "asb REST API"),
+    ("housing-officer", "/account/api-tokens", 200, "Personal API tokens"),
 ]
 
 
@@ -145,6 +147,7 @@ def test_page_is_accessible(open_page, signed_in_state, live_server, who, path, 
     [
         ("admin", "/admin/users/new", "Create user", "Add a user"),
         ("asb-lead", "/account/password", "Change password", "Change your password"),
+        ("housing-officer", "/account/api-tokens", "Create token", "Personal API tokens"),
         ("asb-lead", "/incidents/{incident}/edit", "Save incident", rf"Edit incident {REFERENCE}"),
         (
             "barbican-officer",
@@ -187,6 +190,7 @@ def test_page_is_accessible(open_page, signed_in_state, live_server, who, path, 
     ids=[
         "admin:add-user",
         "asb-lead:change-password",
+        "housing-officer:api-token",
         "asb-lead:edit-incident",
         "barbican-officer:emergency-access",
         "asb-lead:subject-access-request",
