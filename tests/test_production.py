@@ -415,6 +415,11 @@ BAD_FILES = {
         '{"wards": {"E05009288": {"residents": "many", "daytime_population": 1}}}',
         'ward E05009288 needs "residents" as a whole number',
     ),
+    "ASB_DUPLICATE_RULES": (
+        '{"same_category": {"distance_metres": 100, "window_hours": 0}, '
+        '"same_reporter": {"distance_metres": 100, "window_days": 7}}',
+        "same_category window_hours is 0",
+    ),
 }
 
 
