@@ -10,8 +10,10 @@ asb looks for incidents it may be another report of:
   side (by default 100 m and 7 days). The reporters of an incident's further reports count
   as its reporters too.
 
-The distances and windows are the partnership's, in the file the ASB_DUPLICATE_RULES setting
-names (asb/incidents/config/duplicates.json), checked at start-up.
+An incident that went on over a period is compared by when it began (occurred_from, the
+indexed column every list and count uses). The distances and windows are the partnership's,
+in the file the ASB_DUPLICATE_RULES setting names (asb/incidents/config/duplicates.json),
+checked at start-up.
 
 Only partnership incidents are suggested: police.uk records are published a month at a time
 at anonymised street points with no reporter, so "the same place within 48 hours" means
