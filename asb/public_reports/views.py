@@ -22,7 +22,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from asb import rate_limits
 from asb.audit.services import client_address, record_event
 from asb.auth.current import signed_in_user
-from asb.calendar import LONDON
+from asb.calendar import LONDON, long_date
 from asb.extensions import db
 from asb.forms import whole_number
 from asb.incidents import queries as incident_queries
@@ -254,7 +254,7 @@ def _category(value: str | None) -> Category | None:
 def _answer_labels(answers: dict[str, Any]) -> dict[str, str]:
     category = _category(answers.get("category"))
     occurred = datetime.fromisoformat(answers["occurred_at"])
-    when = occurred.strftime("%-d %B %Y")
+    when = long_date(occurred)
     if answers.get("occurred_time"):
         when += f", at about {answers['occurred_time']}"
     return {
@@ -307,19 +307,23 @@ def _duplicates(report: PublicReport) -> list:
     )
 
 
-def _show(report: PublicReport, status: int = 200, **forms: Any):
-    version = str(report.version)
-    passable = [
+def _other_agencies(report: PublicReport) -> list:
+    """The agencies a report may be passed to: every internal one but its queue's."""
+    return [
         agency
         for agency in incident_queries.active_agencies(internal_only=True)
         if agency.id != report.queue_agency_id
     ]
-    pass_form = forms.get("pass_form") or PassForm(agencies=passable, formdata=None)
+
+
+def _show(report: PublicReport, status: int = 200, **forms: Any):
+    """The report's page; a triage form sent with mistakes is drawn again as it was sent."""
+    pass_form = forms.get("pass_form") or PassForm(agencies=_other_agencies(report), formdata=None)
     merge_form = forms.get("merge_form") or MergeForm(formdata=None)
     close_form = forms.get("close_form") or CloseForm(formdata=None)
     for form in (pass_form, merge_form, close_form):
-        if not form.is_submitted() or form.version.data is None:
-            form.version.data = version
+        if not form.version.data:
+            form.version.data = str(report.version)
     duplicates = _duplicates(report) if report.status.is_open else []
     return render_template(
         "public_reports/show.html",
@@ -363,12 +367,7 @@ def pass_on(report_id: int):
     report = _load_report(report_id)
     if done := _open_or_redirect(report):
         return done
-    agencies = [
-        agency
-        for agency in incident_queries.active_agencies(internal_only=True)
-        if agency.id != report.queue_agency_id
-    ]
-    form = PassForm(agencies=agencies)
+    form = PassForm(agencies=_other_agencies(report))
     if not form.validate_on_submit():
         return _show(report, 400, pass_form=form)
     agency = form.chosen_agency()

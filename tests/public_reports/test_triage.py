@@ -136,6 +136,18 @@ def test_an_anonymous_reporter_is_anonymous_on_the_incident_form(client, login_a
     assert "Robin Resident" not in html
 
 
+def test_accepting_twice_records_one_incident(client, login_as, public_report):
+    noise = public_report()
+    login_as(Role.MANAGER, "housing")
+    data = incident_form(agency("housing"), description="Sent twice", version=str(noise.version))
+    first = client.post(f"/triage/{noise.id}/accept", data=data)
+    second = client.post(f"/triage/{noise.id}/accept", data=data)
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"].endswith(f"/triage/{noise.id}")
+    incidents = db.session.scalars(select(Incident).where(Incident.description == "Sent twice"))
+    assert len(incidents.all()) == 1
+
+
 def test_an_incomplete_incident_form_saves_neither(client, login_as, public_report):
     noise = public_report()
     login_as(Role.MANAGER, "housing")
