@@ -184,6 +184,11 @@ class Config:
     API_TOKEN_SIGN_IN_MINUTES = 15
     API_RATE_LIMIT_PER_TOKEN = _env_number("ASB_API_RATE_LIMIT_PER_TOKEN", 600)
     API_RATE_LIMIT_PER_ADDRESS = _env_number("ASB_API_RATE_LIMIT_PER_ADDRESS", 1200)
+    # Open311 (asb/open311): the largest POST body, and requests a minute per client address
+    # (every call) and per sending organisation's api_key (POSTs), across every worker.
+    OPEN311_MAX_BODY_BYTES = _env_number("ASB_OPEN311_MAX_BODY_BYTES", 64 * 1024)
+    OPEN311_RATE_LIMIT_PER_ADDRESS = _env_number("ASB_OPEN311_RATE_LIMIT_PER_ADDRESS", 600)
+    OPEN311_RATE_LIMIT_PER_KEY = _env_number("ASB_OPEN311_RATE_LIMIT_PER_KEY", 120)
     DEMO_PASSWORD = os.environ.get("ASB_DEMO_PASSWORD", "demo-password-2026")
     # Demo accounts with published authenticator secrets (asb/demo/): never in production.
     DEMO_ACCOUNTS_ALLOWED = True

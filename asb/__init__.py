@@ -125,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     from asb.main.views import blueprint as main
     from asb.maps.views import blueprint as maps
     from asb.notifications.views import blueprint as notifications
+    from asb.open311.views import blueprint as open311
     from asb.overview.views import blueprint as overview
     from asb.panels.views import blueprint as panels
     from asb.people.views import blueprint as people
@@ -159,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
         api,
         api_pages,
         public_reports,
+        open311,
     ):
         app.register_blueprint(blueprint)
 

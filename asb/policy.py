@@ -30,9 +30,11 @@ from asb.known_to.models import (
     records_about,
     same_person_ids,
 )
+from asb.open311.vocabulary import BLACKBOX_CATEGORIES
 from asb.panels.models import PanelMeeting
 from asb.people.models import CasePerson, IncidentPerson, Person
 from asb.public_reports.models import PublicReport
+from asb.public_reports.vocabulary import PublicReportChannel
 from asb.sharing.models import CaseShare
 
 
@@ -106,6 +108,8 @@ class Permission(StrEnum):
     MANAGE_OWN_API_TOKENS = "manage-own-api-tokens"
     REVOKE_API_TOKEN = "revoke-api-token"  # noqa: S105 - a permission's name
     VIEW_REFERENCE_DATA = "view-reference-data"
+    # Open311 (asb/open311): admins give sending organisations their api_keys.
+    MANAGE_OPEN311_CLIENTS = "manage-open311-clients"
 
 
 def _is_signed_in(user) -> bool:
@@ -577,6 +581,7 @@ _GENERAL_RULES: dict[Permission, Callable[[User], bool]] = {
     Permission.TRIAGE_PUBLIC_REPORTS: _triages_public_reports,
     Permission.MANAGE_OWN_API_TOKENS: lambda user: True,
     Permission.VIEW_REFERENCE_DATA: lambda user: True,
+    Permission.MANAGE_OPEN311_CLIENTS: lambda user: user.role is Role.ADMIN,
 }
 
 _RECORD_RULES: dict[Permission, Callable[[User, object], bool]] = {
@@ -710,6 +715,22 @@ def authorize_case_review_view(application: CaseReviewApplication) -> None:
 def authorize_case_view(case: Case) -> None:
     """A restricted case is not even admitted to exist for those who may not see it."""
     authorize(Permission.VIEW_CASE, case, hide_existence=case.restricted)
+
+
+def open311_public_reports() -> ColumnElement[bool]:
+    """The reports from the public anyone may read through Open311's GET requests.
+
+    Only those sent by Open311: their senders (FixMyStreet and the like) publish reports
+    anyway, while the /report form never told its reporters their words would be public.
+    Never a report of a blackbox service (ASB aimed at a person).
+    """
+    return and_(
+        PublicReport.channel == PublicReportChannel.OPEN311,
+        or_(
+            PublicReport.category.is_(None),
+            PublicReport.category.not_in(sorted(BLACKBOX_CATEGORIES, key=str)),
+        ),
+    )
 
 
 def visible_cases(user) -> ColumnElement[bool]:

@@ -120,8 +120,8 @@ def load_user(user_id: str, generation: object = None) -> User | None:
 
 def _outside_sessions() -> bool:
     """/healthz needs no user; the REST API signs each request in by its personal token, never
-    by the session cookie (asb/api)."""
-    return request.endpoint in _NO_USER_NEEDED or request.blueprint == "api"
+    by the session cookie (asb/api); Open311 is public, its POSTs signed by api_key."""
+    return request.endpoint in _NO_USER_NEEDED or request.blueprint in {"api", "open311"}
 
 
 def signed_in_seconds_ago() -> float:

@@ -13,6 +13,10 @@ from werkzeug.exceptions import HTTPException
 from asb.api.errors import error_response as api_error_response
 from asb.api.urls import API_PREFIX
 from asb.extensions import db, login_manager
+from asb.open311.formats import ERROR_MESSAGES as OPEN311_ERROR_MESSAGES
+from asb.open311.formats import error_response as open311_error_response
+from asb.open311.formats import format_of_path
+from asb.open311.urls import OPEN311_PREFIX
 from asb.versioning import StaleEditError
 
 log = logging.getLogger(__name__)
@@ -36,6 +40,9 @@ def _render(status: int, detail: str | None = None):
     template, heading = _PAGES.get(status, _PAGES[500 if status >= 500 else 400])
     if request.path.startswith(API_PREFIX):
         return api_error_response(status)
+    if request.path.startswith(OPEN311_PREFIX + "/"):
+        description = OPEN311_ERROR_MESSAGES.get(status, OPEN311_ERROR_MESSAGES[400])
+        return open311_error_response(format_of_path(request.path), status, description)
     if _wants_json():
         return jsonify(error=heading, status=status), status
     # The page header names the signed-in user, loaded from the database: a server error may
