@@ -1,9 +1,9 @@
 """A synthetic data.police.uk street-level CSV of any size, for timing the importer.
 
-Shaped like City of London Police's files, but all anti-social behaviour (the rows the
-importer works hardest on): most points inside the City, a few just outside it and some far
-away (the force reports a handful of outliers), some with no location, and a few rows that
-repeat exactly, as real ASB rows do.
+Shaped like City of London Police's files one month after another (as a folder of monthly
+files is read), but all anti-social behaviour (the rows the importer works hardest on): most
+points inside the City, a few just outside it and some far away (the force reports a handful
+of outliers), some with no location, and a few rows that repeat exactly, as real ASB rows do.
 """
 
 from __future__ import annotations
@@ -42,17 +42,20 @@ def write_street_csv(path: Path, rows: int, seed: int = 20261129, chunk: int = 1
         writer = csv.writer(file, lineterminator="\n")
         writer.writerow(STREET_COLUMNS)
         for start in range(0, rows, chunk):
-            writer.writerows(_rows(rng, min(chunk, rows - start)))
+            size = min(chunk, rows - start)
+            # The months run in order through the file, as monthly files read one by one.
+            month_indexes = (np.arange(start, start + size) * len(MONTHS)) // rows
+            writer.writerows(_rows(rng, np.asarray(MONTHS)[month_indexes]))
 
 
-def _rows(rng: np.random.Generator, size: int) -> list[tuple]:
+def _rows(rng: np.random.Generator, months: np.ndarray) -> list[tuple]:
+    size = len(months)
     longitudes = rng.uniform(WEST, EAST, size)
     latitudes = rng.uniform(SOUTH, NORTH, size)
     far = rng.random(size) < FAR_AWAY_SHARE
     longitudes[far] = rng.uniform(-4.5, 0.5, far.sum())
     latitudes[far] = rng.uniform(51.0, 54.0, far.sum())
     missing = rng.random(size) < NO_LOCATION_SHARE
-    months = np.asarray(MONTHS)[rng.integers(0, len(MONTHS), size)]
     streets = np.asarray(STREETS)[rng.integers(0, len(STREETS), size)]
     lsoas = rng.integers(0, len(LSOAS), size)
     # A repeat copies the row before it exactly.

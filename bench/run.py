@@ -2,14 +2,17 @@
 
     .venv/bin/python -m bench [--rows 1000000] [--runs 7] [--database sqlite] [--regenerate]
         [--postgres-database asb_bench] [--http-seconds 30] [--http-port 8790] [--no-http]
+        [--import-rows 1000000] [--no-import]
 
 Each database is built by the migrations (as `flask db upgrade` does), filled once by
 bench.synthetic and marked with the generator version, so later runs reuse it (see
 bench.datasets). Then each measurement (bench.measure) is made `--runs` times and the median
 reported: a profile through the Flask test client, one request at a time. Then the HTTP
 stage (bench.httpstage) loads each page over HTTP through gunicorn, beside a minimal page
-served the same way. The figures and the machine go into docs/performance.md between its
-results markers, leaving the rest of that file as it is.
+served the same way. Then the import stage (bench.importstage) times `asb import-policeuk` on
+a large synthetic street-level file, into a fresh database of each kind. The figures and the
+machine go into docs/performance.md between its results markers, leaving the rest of that
+file as it is.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from bench.datasets import (
 )
 from bench.httpload import figures_table as http_table
 from bench.httpstage import CONNECTIONS, WORKERS, HttpResults, measure_http
+from bench.importstage import ImportResult, import_markdown, run_import_stage
 from bench.measure import Results, measure, ms
 from bench.scratch import BenchError
 
@@ -131,7 +135,12 @@ def http_markdown(all_http: list[HttpResults]) -> list[str]:
 
 
 def results_markdown(
-    all_results: list[Results], all_http: list[HttpResults], command: str, runs: int, info: dict
+    all_results: list[Results],
+    all_http: list[HttpResults],
+    command: str,
+    runs: int,
+    info: dict,
+    imports: list[ImportResult] | None = None,
 ) -> str:
     lines = [
         START_MARKER,
@@ -156,7 +165,7 @@ def results_markdown(
             f"{data['generator_version']}), made {data['generated_at']} in "
             f"{data['generation_seconds']} s ({steps}); reused by later runs."
         )
-    lines += ["", *http_markdown(all_http)]
+    lines += ["", *http_markdown(all_http), *import_markdown(imports or [])]
     lines += ["### Profile: through the Flask test client, one request at a time", ""]
     lines += [*figures_table(all_results), ""]
     for results in all_results:
@@ -196,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP stage")
     parser.add_argument(
+        "--import-rows", type=int, default=1_000_000, help="rows of the police.uk import file"
+    )
+    parser.add_argument("--no-import", action="store_true", help="skip the import stage")
+    parser.add_argument(
         "--postgres-database",
         default=DEFAULT_POSTGRES_DATABASE,
         help="the bench's own PostgreSQL database, made and marked by it (default "
@@ -231,6 +244,10 @@ def run(args: argparse.Namespace) -> int:
             all_http.append(found)
             print("\n".join(["", *http_table(found.pages, found.reference), ""]), flush=True)
     print_table(all_results)
+    imports = []
+    if not args.no_import:
+        databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+        imports = run_import_stage(args.import_rows, databases, args.postgres_database)
     if not args.no_docs and all_results:
         given = " ".join(sys.argv[1:])
         if os.environ.get("MAKELEVEL"):
@@ -238,5 +255,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             command = f"python -m bench {given}"
         info = machine(postgres_version(postgres))
-        write_docs(results_markdown(all_results, all_http, command.strip(), args.runs, info))
+        write_docs(
+            results_markdown(all_results, all_http, command.strip(), args.runs, info, imports)
+        )
     return 0

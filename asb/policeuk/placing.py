@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import shapely
@@ -32,11 +31,6 @@ class Placement:
     ward_names: list[str | None]
 
 
-@cache
-def _to_grid() -> Transformer:
-    return Transformer.from_crs(WGS84, BRITISH_NATIONAL_GRID, always_xy=True)
-
-
 class Placer:
     """asb.geo's rules for whole arrays: inside the area allowing its tolerance, and the
     ward containing the point or, in a gap between generalised boundaries, the nearest
@@ -49,9 +43,13 @@ class Placer:
         self.tolerance = geo.tolerance_metres
         self.codes = self.wards["code"].to_numpy(dtype=object)
         self.names = self.wards["name"].to_numpy(dtype=object)
+        # Made by the thread that places (pyproj's objects belong to the thread that made them).
+        self._to_grid: Transformer | None = None
 
     def place(self, longitudes: np.ndarray, latitudes: np.ndarray) -> Placement:
-        x, y = _to_grid().transform(longitudes, latitudes)
+        if self._to_grid is None:
+            self._to_grid = Transformer.from_crs(WGS84, BRITISH_NATIONAL_GRID, always_xy=True)
+        x, y = self._to_grid.transform(longitudes, latitudes)
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         inside = np.flatnonzero(shapely.contains_xy(self.area, x, y))
         x, y = x[inside], y[inside]

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from queue import Full, Queue
+from threading import Event, Thread
 
 from sqlalchemy import insert, literal, select
 
@@ -23,7 +25,7 @@ from asb.extensions import db
 from asb.geo.services import geography
 from asb.incidents.models import Incident, IncidentChange
 from asb.policeuk.models import PoliceUkImport
-from asb.policeuk.placing import Placer
+from asb.policeuk.placing import Placement, Placer
 from asb.policeuk.reader import BadRow, Batch, read_street_file
 from asb.policeuk.writing import incident_writer
 
@@ -81,23 +83,22 @@ def import_street_file(
     first = next(batches)  # refuses a file that is not a street-level CSV before the run
     db.session.add(run)
     db.session.flush()
-    placer = Placer(geography())
     writer = incident_writer(db.session.connection(), run, police)
-    for batch in _chain(first, batches):
-        for bad_row in batch.bad_rows:
-            if on_bad_row is not None:
-                on_bad_row(bad_row)
-        run.rows_read += batch.rows_read
-        run.asb_rows += batch.asb_rows
-        run.without_location += batch.without_location
-        run.bad_rows += len(batch.bad_rows)
-        place = placer.place(batch.longitudes, batch.latitudes)
-        run.outside_area += len(batch.keys) - len(place.inside)
-        written = writer.write(batch, place)
-        run.imported += written
-        run.already_present += len(place.inside) - written
-        if on_progress is not None:
-            on_progress(batch.position)
+    with ReadAhead(_chain(first, batches), Placer(geography())) as placed:
+        for batch, place in placed:
+            for bad_row in batch.bad_rows:
+                if on_bad_row is not None:
+                    on_bad_row(bad_row)
+            run.rows_read += batch.rows_read
+            run.asb_rows += batch.asb_rows
+            run.without_location += batch.without_location
+            run.bad_rows += len(batch.bad_rows)
+            run.outside_area += len(batch.keys) - len(place.inside)
+            written = writer.write(batch, place)
+            run.imported += written
+            run.already_present += len(place.inside) - written
+            if on_progress is not None:
+                on_progress(batch.position)
     _record_history(run)
     run.finished_at = utcnow()
     record_event(
@@ -120,6 +121,57 @@ def import_street_file(
 def _chain(first: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
     yield first
     yield from rest
+
+
+_END = object()
+
+
+class ReadAhead:
+    """Reads and places batches in a thread of its own, at most AHEAD batches ahead of the
+    writer, so that the two share the machine's cores: the database (SQLite's C code, or
+    PostgreSQL's own process) works on one batch while Python reads the next."""
+
+    AHEAD = 2
+
+    def __init__(self, batches: Iterator[Batch], placer: Placer) -> None:
+        self.batches = batches
+        self.placer = placer
+        self.queue: Queue = Queue(maxsize=self.AHEAD)
+        self.stop = Event()
+        self.thread = Thread(target=self._read, name="police-uk-reader", daemon=True)
+
+    def __enter__(self) -> Iterator[tuple[Batch, Placement]]:
+        self.thread.start()
+        return self._placed()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def _placed(self) -> Iterator[tuple[Batch, Placement]]:
+        while (item := self.queue.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def _read(self) -> None:
+        try:
+            for batch in self.batches:
+                if not self._put((batch, self.placer.place(batch.longitudes, batch.latitudes))):
+                    return
+            self._put(_END)
+        except BaseException as error:  # handed to the writer's thread, which raises it
+            self._put(error)
+
+    def _put(self, item: object) -> bool:
+        """Wait for room, unless the writer has stopped; whether the item went in."""
+        while not self.stop.is_set():
+            try:
+                self.queue.put(item, timeout=0.1)
+            except Full:
+                continue
+            return True
+        return False
 
 
 def _record_history(run: PoliceUkImport) -> None:
