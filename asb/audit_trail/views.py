@@ -29,7 +29,7 @@ from asb.audit.services import record_view, request_filters
 from asb.audit_trail import queries
 from asb.audit_trail.forms import AuditFilterForm
 from asb.auth.current import signed_in_user
-from asb.incidents.export import safe_cell
+from asb.exports import safe_cell
 from asb.policy import Permission, authorize
 from asb.presentation import with_query
 

@@ -20,10 +20,10 @@ from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.case_reviews.vocabulary import ApplicationRoute
 from asb.cases.models import Case
 from asb.cases.working_days import bank_holidays
+from asb.exports import safe_cell
 from asb.extensions import db
 from asb.forms import BaseForm, whole_number
 from asb.incidents import queries as incident_queries
-from asb.incidents.export import safe_cell
 from asb.incidents.models import Incident
 from asb.policy import Permission, authorize, authorize_case_view, can, deny, hides_existence
 from asb.submissions import record_result

@@ -16,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from asb.agreements.vocabulary import DataCategory
 from asb.calendar import LONDON
 from asb.disclosures.models import Disclosure
-from asb.incidents.export import safe_cell
+from asb.exports import safe_cell
 from asb.people.models import Person
 
 EXPORT_HEADER = [

@@ -1,8 +1,10 @@
-"""The CSV export of the shared log."""
+"""The shared log as a download (CSV or XLSX): its columns and one incident's row."""
 
 from __future__ import annotations
 
-from asb.calendar import LONDON
+from decimal import Decimal
+
+from asb.exports import Value
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import Vulnerability
 
@@ -39,73 +41,52 @@ EXPORT_HEADER = [
     "Victim address",
     "Vulnerability",
 ]
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """Stop spreadsheet programs treating text such as =HYPERLINK(...) as a formula."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text.startswith(_FORMULA_STARTS) and not _is_number(text):
-        return "'" + text
-    return text
+PERSONAL_COLUMNS = 11
+WITHHELD = "Withheld"
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+def _coordinate(value: float) -> Decimal:
+    """To six places (about 10 cm), as the log records points."""
+    return Decimal(f"{value:.6f}")
 
 
-def _yes_no(value: bool) -> str:
-    return "Yes" if value else "No"
-
-
-def _local(value) -> str:
-    return value.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def export_row(incident: Incident, include_personal: bool) -> list[str]:
-    row = [
+def export_row(incident: Incident, include_personal: bool) -> list[Value]:
+    """One incident's cells; its reporter's and victim's details only with include_personal."""
+    row: list[Value] = [
         incident.reference,
         incident.source.label,
         incident.status.label,
-        _local(incident.occurred_from),
-        _local(incident.occurred_to),
+        incident.occurred_from,
+        incident.occurred_to,
         incident.location_description,
-        f"{incident.latitude:.6f}",
-        f"{incident.longitude:.6f}",
+        _coordinate(incident.latitude),
+        _coordinate(incident.longitude),
         incident.ward_name,
         incident.qualifier.label,
         incident.category.label,
-        incident.local_type.name if incident.local_type else "",
-        _yes_no(incident.hate_motivated),
-        _yes_no(incident.possible_crime),
+        incident.local_type.name if incident.local_type else None,
+        incident.hate_motivated,
+        incident.possible_crime,
         incident.report_kind.label,
         incident.reporting_channel.label,
         incident.households_affected,
         incident.recording_agency.name,
-        _yes_no(incident.restricted),
+        incident.restricted,
         incident.description,
     ]
-    if include_personal:
-        row += [
-            _yes_no(incident.reporter_anonymous),
-            incident.reporter_name,
-            incident.reporter_phone,
-            incident.reporter_email,
-            incident.reporter_address,
-            _yes_no(incident.reporter_is_victim),
-            incident.victim_name,
-            incident.victim_phone,
-            incident.victim_email,
-            incident.victim_address,
-            "; ".join(Vulnerability(item).label for item in incident.vulnerabilities or []),
-        ]
-    else:
-        row += ["Withheld"] + [""] * 10
-    return [safe_cell(value) for value in row]
+    if not include_personal:
+        return [*row, WITHHELD, *[None] * (PERSONAL_COLUMNS - 1)]
+    return [
+        *row,
+        incident.reporter_anonymous,
+        incident.reporter_name,
+        incident.reporter_phone,
+        incident.reporter_email,
+        incident.reporter_address,
+        incident.reporter_is_victim,
+        incident.victim_name,
+        incident.victim_phone,
+        incident.victim_email,
+        incident.victim_address,
+        "; ".join(Vulnerability(item).label for item in incident.vulnerabilities or []),
+    ]

@@ -14,7 +14,7 @@ from asb.calendar import now_in_london, start_of_london_day
 from asb.extensions import db
 from asb.incidents.models import Incident, IncidentChange, LocalAsbType
 from asb.incidents.vocabulary import IncidentStatus
-from asb.policy import visible_incidents
+from asb.policy import personal_details_visible, visible_incidents
 
 SORT_COLUMNS = {
     "occurred": Incident.occurred_from,
@@ -146,9 +146,20 @@ def page_of_incidents(
     return IncidentPage(list(rows), page, per_page, total, capped)
 
 
-def incidents_for_export(user: User, filters: IncidentFilters) -> Iterator[Incident]:
-    query = _sorted(filtered_incidents(user, filters), filters)
-    yield from db.session.scalars(query.execution_options(yield_per=1000))
+def count_incidents(user: User, filters: IncidentFilters) -> int:
+    """How many incidents the user may see match the filters: an export's row count."""
+    matching = filtered_incidents(user, filters).with_only_columns(Incident.id).subquery()
+    return db.session.scalar(select(func.count()).select_from(matching)) or 0
+
+
+def incidents_for_export(user: User, filters: IncidentFilters) -> Iterator[tuple[Incident, bool]]:
+    """The matching incidents in the log's order, each with whether the user sees its personal
+    details (the policy's SQL form: emergency access opens one record's page, never a list)."""
+    query = _sorted(filtered_incidents(user, filters), filters).add_columns(
+        personal_details_visible(user)
+    )
+    for incident, personal in db.session.execute(query.execution_options(yield_per=1000)):
+        yield incident, bool(personal)
 
 
 def incident_history(incident: Incident) -> list[IncidentChange]:

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 
 from flask import (
     Blueprint,
@@ -12,10 +11,9 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from asb.audit.services import record_event, record_view, request_filters
 from asb.auth.current import signed_in_user
@@ -23,6 +21,7 @@ from asb.auth.models import User
 from asb.cases import queries as case_queries
 from asb.database import utcnow
 from asb.emergency_access.services import note_emergency_view
+from asb.exports import audited_filters, csv_response, xlsx_response
 from asb.extensions import db
 from asb.geo.services import geography
 from asb.incidents import duplicates, queries, services
@@ -39,7 +38,6 @@ from asb.incidents.presenters import history_entries
 from asb.incidents.vocabulary import IncidentStatus, Vulnerability
 from asb.people.queries import case_review_prompt, repeat_flag_for_incident
 from asb.policy import Permission, authorize, authorize_incident_view, can
-from asb.presentation import with_query
 from asb.submissions import record_result
 from asb.versioning import StaleEditError, commit_versioned
 
@@ -79,40 +77,45 @@ def list_incidents():
     return render_template("incidents/list.html", form=form, page=page)
 
 
-@blueprint.get("/export.csv")
-@login_required
-def export_incidents():
+def _export(file_format: str, write: Callable[..., Response]):
+    """The log's matching incidents as a file; bad filters answer 400 with the log explaining
+    them. Recorded first, with the filters exactly and the number of rows."""
     authorize(Permission.EXPORT_INCIDENTS)
     form = _filter_form()
     if not form.validate():
         flash("Correct the filters before exporting.")
-        return redirect(
-            with_query(url_for("incidents.list_incidents"), request.args.to_dict(flat=False))
-        )
+        return render_template("incidents/list.html", form=form, page=None), 400
     filters = form.as_filters()
-    record_event("incidents.exported", actor=signed_in_user(), filters=request_filters())
+    user = signed_in_user()
+    record_event(
+        "incidents.exported",
+        actor=user,
+        format=file_format,
+        filters=audited_filters(request.args),
+        rows=queries.count_incidents(user, filters),
+    )
     db.session.commit()
-    user_id = current_user.id
+    user_id = user.id
 
-    def generate() -> Iterator[str]:
-        # Streaming outlives the request's session, so the user is loaded afresh here.
-        user = db.session.get(User, user_id)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_HEADER)
-        for incident in queries.incidents_for_export(user, filters):
-            writer.writerow(
-                export_row(incident, can(user, Permission.VIEW_PERSONAL_DETAILS, incident))
-            )
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+    def rows() -> Iterator[list]:
+        # A streamed CSV is read after the commit: the user is loaded afresh.
+        reader = db.session.get(User, user_id)
+        for incident, personal in queries.incidents_for_export(reader, filters):
+            yield export_row(incident, personal)
 
-    response = Response(stream_with_context(generate()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="asb-incidents.csv"'
-    return response
+    return write(f"asb-incidents.{file_format}", EXPORT_HEADER, rows())
+
+
+@blueprint.get("/export.csv")
+@login_required
+def export_incidents():
+    return _export("csv", csv_response)
+
+
+@blueprint.get("/export.xlsx")
+@login_required
+def export_incidents_xlsx():
+    return _export("xlsx", partial(xlsx_response, sheet_title="Incidents"))
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

@@ -27,8 +27,8 @@ from asb.cases.queries import load_case
 from asb.documents import storage
 from asb.documents.models import Document
 from asb.documents.services import record_download
+from asb.exports import safe_cell
 from asb.extensions import db
-from asb.incidents.export import safe_cell
 from asb.policy import Permission, authorize, can, deny
 from asb.sharing import queries, services
 from asb.sharing.forms import (

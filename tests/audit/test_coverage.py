@@ -71,7 +71,7 @@ VIEWS = [
     (LEAD, "/incidents?text=noise&category=noise&category=litter&page=", "incidents.searched",
      None, {"filters": {"text": ["noise"], "category": ["noise", "litter"], "page": [""]}}),
     (LEAD, "/incidents/export.csv?status=new&status=open&ward=", "incidents.exported", None,
-     {"filters": {"status": ["new", "open"], "ward": [""]}}),
+     {"format": "csv", "filters": {"status": ["new", "open"], "ward": [""]}, "rows": 0}),
     (LEAD, "/map?category=noise&category=litter", "incidents.mapped", None,
      {"filters": {"category": ["noise", "litter"]}}),
     (LEAD, "/cases/all?text=music&risk=high", "cases.searched", None,

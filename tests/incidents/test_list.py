@@ -308,12 +308,13 @@ def test_invalid_filter_is_explained_not_a_server_error(client, log, query, href
     assert references(response) == []
 
 
-def test_export_with_invalid_filters_goes_back_to_the_log(client, log):
-    response = client.get("/incidents/export.csv", query_string={"category": "nonsense"})
-    assert response.status_code == 302
-    assert response.location.startswith("/incidents?category=nonsense")
-    page = page_text(client.get(response.location))
-    assert "Correct the filters before exporting." in page
+@pytest.mark.parametrize("path", ["/incidents/export.csv", "/incidents/export.xlsx"])
+def test_export_with_invalid_filters_answers_400_with_the_log_explaining(client, log, path):
+    response = client.get(path, query_string={"category": "nonsense"})
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    assert "Correct the filters before exporting." in page_text(response)
+    assert "There is a problem" in page_text(response)
 
 
 def test_export_follows_the_filters_and_the_sort(client, log):
