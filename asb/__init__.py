@@ -125,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     from asb.main.views import blueprint as main
     from asb.maps.views import blueprint as maps
     from asb.notifications.views import blueprint as notifications
+    from asb.open311.admin_views import blueprint as open311_admin
     from asb.open311.views import blueprint as open311
     from asb.overview.views import blueprint as overview
     from asb.panels.views import blueprint as panels
@@ -161,6 +162,7 @@ def register_blueprints(app: Flask) -> None:
         api_pages,
         public_reports,
         open311,
+        open311_admin,
     ):
         app.register_blueprint(blueprint)
 
