@@ -145,6 +145,12 @@ def page_of_disclosures(
     return DisclosurePage(list(rows), page, per_page, total, capped)
 
 
+def count_disclosures(user: User, filters: DisclosureFilters) -> int:
+    """How many entries the user may see match the filters: an export's row count."""
+    matching = filtered_disclosures(user, filters).with_only_columns(Disclosure.id).subquery()
+    return db.session.scalar(select(func.count()).select_from(matching)) or 0
+
+
 def disclosures_for_export(user: User, filters: DisclosureFilters) -> Iterator[Disclosure]:
     query = _newest_first(filtered_disclosures(user, filters))
     yield from db.session.scalars(query.execution_options(yield_per=500))

@@ -3,16 +3,17 @@ export for the Information Board, and the disclosures shown on case and person p
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from functools import partial
+
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -25,10 +26,11 @@ from asb.calendar import today_in_london
 from asb.cases.models import Case
 from asb.cases.queries import load_case
 from asb.disclosures import queries
-from asb.disclosures.export import csv_chunks, export_row, xlsx_bytes
+from asb.disclosures.export import EXPORT_HEADER, export_row
 from asb.disclosures.forms import DisclosureFilterForm, RecordDisclosureForm
 from asb.disclosures.models import Disclosure
 from asb.disclosures.services import record_disclosure
+from asb.exports import audited_filters, csv_response, xlsx_response
 from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.incidents.queries import get_incident_or_404
@@ -42,13 +44,11 @@ from asb.policy import (
     deny,
     hides_existence,
 )
-from asb.presentation import with_query
 from asb.submissions import record_result
 
 blueprint = Blueprint("disclosures", __name__)
 
 DEFAULT_PER_PAGE = 50
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @blueprint.app_template_global()
@@ -229,60 +229,43 @@ def show_disclosure(disclosure_id: int):
     return render_template("disclosures/show.html", disclosure=disclosure)
 
 
-def _export_filters():
-    """The filters to export with, or a redirect back to the log to correct them."""
+def _export(file_format: str, write: Callable[..., Response]):
+    """The matching entries as a file; bad filters answer 400 with the log explaining them.
+    Recorded first, with the filters exactly and the number of rows."""
     authorize(Permission.VIEW_DISCLOSURE_LOG)
     form = _filter_form()
     if not form.validate():
         flash("Correct the filters before exporting.")
-        args = request.args.to_dict(flat=False)
-        abort(redirect(with_query(url_for("disclosures.disclosure_log"), args)))
-    return form.as_filters()
-
-
-def _audit_export(file_format: str) -> None:
+        return render_template("disclosures/log.html", form=form, page=None), 400
+    filters = form.as_filters()
+    user = signed_in_user()
     record_event(
         "disclosures.exported",
-        actor=signed_in_user(),
+        actor=user,
         format=file_format,
-        filters=request_filters(),
+        filters=audited_filters(request.args),
+        rows=queries.count_disclosures(user, filters),
     )
     db.session.commit()
+    user_id = user.id
+
+    def rows() -> Iterator[list]:
+        # A streamed CSV is read after the commit: the user is loaded afresh.
+        reader = db.session.get(User, user_id)
+        may_name = _may_name(reader)
+        for disclosure in queries.disclosures_for_export(reader, filters):
+            yield export_row(disclosure, may_name)
+
+    return write(f"asb-disclosure-log.{file_format}", EXPORT_HEADER, rows())
 
 
 @blueprint.get("/disclosures/export.csv")
 @login_required
 def export_csv():
-    filters = _export_filters()
-    _audit_export("csv")
-    user_id = current_user.id
-
-    def generate():
-        # Streaming outlives the request's session, so the user is loaded afresh here.
-        user = db.session.get(User, user_id)
-        may_name = _may_name(user)
-        rows = (
-            export_row(disclosure, may_name)
-            for disclosure in queries.disclosures_for_export(user, filters)
-        )
-        yield from csv_chunks(rows)
-
-    response = Response(stream_with_context(generate()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="asb-disclosure-log.csv"'
-    return response
+    return _export("csv", csv_response)
 
 
 @blueprint.get("/disclosures/export.xlsx")
 @login_required
 def export_xlsx():
-    filters = _export_filters()
-    user = signed_in_user()
-    may_name = _may_name(user)
-    content = xlsx_bytes(
-        export_row(disclosure, may_name)
-        for disclosure in queries.disclosures_for_export(user, filters)
-    )
-    _audit_export("xlsx")
-    response = Response(content, mimetype=XLSX_TYPE)
-    response.headers["Content-Disposition"] = 'attachment; filename="asb-disclosure-log.xlsx"'
-    return response
+    return _export("xlsx", partial(xlsx_response, sheet_title="Disclosure log"))

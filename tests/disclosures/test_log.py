@@ -203,8 +203,11 @@ def test_bad_filters_say_what_to_correct_and_export_nothing(client, login_as, lo
     response = client.get("/disclosures", query_string=query)
     assert response.status_code == 200
     assert "The end of the date range must be after its start" in visible_text(response)
-    export = client.get("/disclosures/export.csv", query_string=query)
-    assert export.status_code == 302 and export.location.startswith("/disclosures?")
+    for path in ["/disclosures/export.csv", "/disclosures/export.xlsx"]:
+        export = client.get(path, query_string=query)
+        assert export.status_code == 400 and export.mimetype == "text/html"
+        assert "Correct the filters before exporting." in visible_text(export)
+        assert "The end of the date range must be after its start" in visible_text(export)
 
 
 def test_the_log_pages(app, client, login_as, log, monkeypatch):
@@ -247,9 +250,26 @@ def test_the_spreadsheet_export_holds_the_same_rows_as_text(client, login_as, lo
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     sheet = load_workbook(io.BytesIO(response.data)).active
-    xlsx_rows = [[cell.value or "" for cell in row] for row in sheet.iter_rows()]
+    assert sheet.title == "Disclosure log"
+    xlsx_rows = [[cell_as_csv(cell) for cell in row] for row in sheet.iter_rows()]
     assert xlsx_rows == csv_rows
-    assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row if cell.value)
+    phone = next(row for row in sheet.iter_rows() if row[0].value == log.phone.id)
+    disclosed_at = phone[EXPORT_HEADER.index("Disclosed at")]
+    assert disclosed_at.value == datetime(2026, 3, 10, 11, 0)  # a real date, London time
+    what = phone[EXPORT_HEADER.index("What was disclosed")]
+    assert what.value.startswith("=HYPERLINK(")
+    assert (what.data_type, what.quotePrefix) == ("s", True)  # text Excel never evaluates
+
+
+def cell_as_csv(cell) -> str:
+    """A spreadsheet cell as the CSV writes the same value."""
+    if cell.value is None:
+        return ""
+    if isinstance(cell.value, datetime):
+        return cell.value.strftime("%Y-%m-%d %H:%M")
+    if cell.quotePrefix and cell.value[0] in "=+-@\t\r":
+        return "'" + cell.value
+    return str(cell.value)
 
 
 def test_the_export_is_audited_with_its_filters_exactly(client, login_as, log):
@@ -266,6 +286,7 @@ def test_the_export_is_audited_with_its_filters_exactly(client, login_as, log):
         assert event.detail == {
             "format": file_format,
             "filters": {"method": ["phone", "email"], "text": ["music"], "page": ["2"]},
+            "rows": 1,  # the entries by phone or email about music, every page of them
         }
 
 
