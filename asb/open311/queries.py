@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, and_, false, or_, select
 from sqlalchemy.orm import contains_eager
 
 from asb.extensions import db
@@ -16,9 +16,13 @@ from asb.public_reports.models import PublicReport
 from asb.public_reports.vocabulary import PublicReportStatus
 
 # Closed for the public: the report was closed at triage, or its incident needed no action.
+# Never NULL, even for a report without an incident, so that its negation is "open".
 _CLOSED = or_(
     PublicReport.status == PublicReportStatus.CLOSED,
-    Incident.status == IncidentStatus.NO_FURTHER_ACTION,
+    and_(
+        PublicReport.incident_id.is_not(None),
+        Incident.status == IncidentStatus.NO_FURTHER_ACTION,
+    ),
 )
 
 
