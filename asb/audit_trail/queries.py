@@ -154,6 +154,12 @@ def actors_of(entries: list[AuditEvent]) -> dict[int, User]:
     return {user.id: user for user in users}
 
 
+def count_entries(query: Select) -> int:
+    """How many entries match: an export's row count."""
+    matching = query.with_only_columns(AuditEvent.id).order_by(None).subquery()
+    return db.session.scalar(select(func.count()).select_from(matching)) or 0
+
+
 def entries_for_export(query: Select) -> Iterator[tuple[AuditEvent, str | None]]:
     """Every matching entry in sequence order, with its user's email, a batch at a time."""
     rows = db.session.execute(

@@ -6,32 +6,30 @@ itself recorded: each search and each export.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
+from datetime import UTC
+from functools import partial
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
     flash,
-    redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import login_required
 
 from asb.audit.models import AuditEvent
-from asb.audit.services import record_view, request_filters
+from asb.audit.services import record_event, record_view, request_filters
 from asb.audit_trail import queries
 from asb.audit_trail.forms import AuditFilterForm
 from asb.auth.current import signed_in_user
-from asb.exports import safe_cell
+from asb.exports import Value, audited_filters, csv_response, xlsx_response
+from asb.extensions import db
 from asb.policy import Permission, authorize
-from asb.presentation import with_query
 
 blueprint = Blueprint("audit_trail", __name__, url_prefix="/audit")
 
@@ -108,46 +106,51 @@ def show_trail():
     )
 
 
-@blueprint.get("/export.csv")
-@login_required
-def export_trail():
+def _export_row(entry: AuditEvent, email: str | None) -> list[Value]:
+    return [
+        entry.sequence,
+        entry.occurred_at.astimezone(UTC).replace(tzinfo=None),
+        entry.actor_id,
+        email,
+        entry.action,
+        entry.outcome,
+        entry.object_type,
+        entry.object_id,
+        entry.ip_address,
+        json.dumps(entry.detail, sort_keys=True),
+        entry.previous_hash,
+        entry.entry_hash,
+    ]
+
+
+def _export(file_format: str, write: Callable[..., Response]):
+    """The matching entries as a file; bad filters answer 400 with the page explaining them.
+    Recorded first, with the filters exactly and the number of rows."""
     authorize(Permission.VIEW_AUDIT_TRAIL)
     form = _filter_form()
     if not form.validate():
         flash("Correct the filters before exporting.")
-        return redirect(
-            with_query(url_for("audit_trail.show_trail"), request.args.to_dict(flat=False))
-        )
+        return render_template("audit_trail/index.html", form=form, page=None, actors={}), 400
     query = queries.filtered_entries(form.as_filters())
-    record_view("audit.exported", actor=signed_in_user(), filters=request_filters())
+    record_event(
+        "audit.exported",
+        actor=signed_in_user(),
+        format=file_format,
+        filters=audited_filters(request.args),
+        rows=queries.count_entries(query),
+    )
+    db.session.commit()
+    rows = (_export_row(entry, email) for entry, email in queries.entries_for_export(query))
+    return write(f"asb-audit-trail.{file_format}", EXPORT_HEADER, rows, seconds=True)
 
-    def generate() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_HEADER)
-        for entry, email in queries.entries_for_export(query):
-            writer.writerow(
-                [
-                    entry.sequence,
-                    entry.occurred_at.isoformat(timespec="seconds"),
-                    entry.actor_id or "",
-                    safe_cell(email),
-                    safe_cell(entry.action),
-                    safe_cell(entry.outcome),
-                    safe_cell(entry.object_type),
-                    entry.object_id or "",
-                    safe_cell(entry.ip_address),
-                    safe_cell(json.dumps(entry.detail, sort_keys=True)),
-                    entry.previous_hash,
-                    entry.entry_hash,
-                ]
-            )
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
 
-    response = Response(stream_with_context(generate()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="asb-audit-trail.csv"'
-    return response
+@blueprint.get("/export.csv")
+@login_required
+def export_trail():
+    return _export("csv", csv_response)
+
+
+@blueprint.get("/export.xlsx")
+@login_required
+def export_trail_xlsx():
+    return _export("xlsx", partial(xlsx_response, sheet_title="Audit trail"))

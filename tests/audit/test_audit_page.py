@@ -91,9 +91,13 @@ def test_the_search_and_the_export_are_recorded_with_their_filters_exactly(lead_
             "page": ["2"],
         }
     }
-    client.get("/audit/export.csv?user=&action=case.viewed")
+    client.get("/audit/export.xlsx?user=&action=audit.searched&action=case.viewed")
     exported = last_event("audit.exported", lead)
-    assert exported.detail == {"filters": {"user": [""], "action": ["case.viewed"]}}
+    assert exported.detail == {
+        "format": "xlsx",
+        "filters": {"user": [""], "action": ["audit.searched", "case.viewed"]},
+        "rows": 1,  # the search above; the form keeps the first action it is sent
+    }
 
 
 def test_filter_by_user_action_and_outcome(lead_client, make_user):
@@ -184,8 +188,11 @@ def test_bad_filters_are_explained_not_failed(lead_client, args, message):
     assert response.status_code == 200
     messages = [text for _, text in error_summary(response)]
     assert messages and messages[0].startswith(message)
-    export = client.get("/audit/export.csv", query_string=args)
-    assert export.status_code == 302
+    for path in ["/audit/export.csv", "/audit/export.xlsx"]:
+        export = client.get(path, query_string=args)
+        assert export.status_code == 400 and export.mimetype == "text/html"
+        assert "Correct the filters before exporting." in page_text(export)
+        assert [text for _, text in error_summary(export)] == messages
 
 
 def test_a_reference_finds_the_record(lead_client, make_case):
