@@ -34,6 +34,7 @@ PAGES = [
     ("admin", "/admin/users/{user}", 200, "Bo Barbican"),
     ("admin", "/admin/agencies", 200, "Agencies"),
     ("admin", "/admin/local-types", 200, "Local ASB types"),
+    ("admin", "/admin/open311-senders", 200, "Open311 senders"),
     ("admin", "/account/password", 200, "Change your password"),
     ("admin", "/incidents", 403, "You do not have permission to see this page"),
     ("admin", "/no-such-page", 404, "Page not found"),
