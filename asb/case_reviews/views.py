@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
+from datetime import date
+from functools import partial
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from asb.audit.services import record_view, request_filters
+from asb.audit.services import record_view
 from asb.auth.current import signed_in_user
 from asb.calendar import today_in_london
 from asb.case_reviews import queries, services
+from asb.case_reviews.complaints import complaint_made_on, not_a_complaint
 from asb.case_reviews.deadlines import CaseReviewSettings, case_review_settings
 from asb.case_reviews.forms import ApplicationForm, ComplaintForm
 from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.case_reviews.vocabulary import ApplicationRoute
 from asb.cases.models import Case
 from asb.cases.working_days import bank_holidays
-from asb.exports import safe_cell
+from asb.exports import Value, audited_filters, csv_response, xlsx_response
 from asb.extensions import db
 from asb.forms import BaseForm, whole_number
 from asb.incidents import queries as incident_queries
@@ -57,6 +58,12 @@ def _summaries(
 def case_review_summaries(case: Case) -> list[queries.ApplicationSummary]:
     """The applications about a case, for its page."""
     return _summaries(queries.applications_for_case(case))
+
+
+@blueprint.app_template_global("complaint_made_on")
+def incident_complaint_made_on(incident: Incident) -> date | None:
+    """The day an incident's complaint was made, for its page; None when it is no complaint."""
+    return None if not_a_complaint(incident) else complaint_made_on(incident)
 
 
 def _find_incident(reference: str) -> Incident | None:
@@ -184,13 +191,15 @@ def show_application(application_id: int):
     (summary,) = _summaries([application], settings)
     threshold = queries.threshold_result(application, settings)
     case = queries.case_shown(user, application)
+    complaints = queries.complaint_rows(user, application, threshold)
     return render_template(
         "case_reviews/show.html",
         application=application,
         summary=summary,
         settings=settings,
         threshold=threshold,
-        complaints=queries.complaint_rows(user, application, threshold),
+        complaints=complaints,
+        case_incidents=queries.case_incident_rows(user, application, complaints),
         recommendations=queries.recommendations(application),
         show_applicant=show_applicant,
         may_manage=can(user, Permission.MANAGE_CASE_REVIEWS),
@@ -283,11 +292,7 @@ def _figures_request() -> tuple[queries.Figures, queries.YearBasis, int, int]:
     return queries.figures(queries.period_for(year, basis)), basis, year, latest
 
 
-@blueprint.get("/figures")
-@login_required
-def figures():
-    authorize(Permission.MANAGE_CASE_REVIEWS)
-    counted, basis, year, latest = _figures_request()
+def _render_figures(counted: queries.Figures, basis: queries.YearBasis, year: int, latest: int):
     return render_template(
         "case_reviews/figures.html",
         figures=counted,
@@ -298,31 +303,69 @@ def figures():
     )
 
 
+@blueprint.get("/figures")
+@login_required
+def figures():
+    authorize(Permission.MANAGE_CASE_REVIEWS)
+    return _render_figures(*_figures_request())
+
+
+def _figures_problem() -> str | None:
+    """What is wrong with the year asked for, for a download: the page shows the latest year
+    in place of one it does not know, a download says so."""
+    basis = request.args.get("basis")
+    if basis is not None and basis not in queries.YearBasis._value2member_map_:
+        return "Choose a financial or a calendar year"
+    year = request.args.get("year")
+    if year is None:
+        return None
+    latest = queries.current_year(
+        queries.YearBasis(basis or queries.YearBasis.FINANCIAL.value), today_in_london()
+    )
+    number = whole_number(year)
+    if number is None or not EARLIEST_YEAR <= number <= latest:
+        return f"Choose a year from {EARLIEST_YEAR} to {latest}"
+    return None
+
+
+def _export_figures(file_format: str, write: Callable[..., Response]):
+    """The year's figures as a file, recorded with the filters exactly and the row count."""
+    authorize(Permission.MANAGE_CASE_REVIEWS)
+    problem = _figures_problem()
+    if problem:
+        flash(f"{problem}, then download the figures.")
+        return _render_figures(*_figures_request()), 400
+    counted, basis, year, _ = _figures_request()
+    record_view(
+        "case-review-figures.exported",
+        actor=signed_in_user(),
+        format=file_format,
+        filters=audited_filters(request.args),
+        rows=1,
+    )
+    row: list[Value] = [
+        counted.period.label,
+        counted.period.start,
+        counted.period.end,
+        counted.applications,
+        counted.threshold_not_met,
+        counted.reviews_held,
+        counted.reviews_with_recommendations,
+    ]
+    filename = f"asb-case-review-figures-{basis.value}-{year}.{file_format}"
+    return write(filename, FIGURES_HEADER, [row])
+
+
 @blueprint.get("/figures.csv")
 @login_required
 def figures_csv():
-    authorize(Permission.MANAGE_CASE_REVIEWS)
-    counted, basis, year, _ = _figures_request()
-    record_view("case-review-figures.exported", actor=signed_in_user(), filters=request_filters())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(FIGURES_HEADER)
-    writer.writerow(
-        [
-            safe_cell(counted.period.label),
-            counted.period.start.isoformat(),
-            counted.period.end.isoformat(),
-            counted.applications,
-            counted.threshold_not_met,
-            counted.reviews_held,
-            counted.reviews_with_recommendations,
-        ]
-    )
-    response = Response(buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="asb-case-review-figures-{basis.value}-{year}.csv"'
-    )
-    return response
+    return _export_figures("csv", csv_response)
+
+
+@blueprint.get("/figures.xlsx")
+@login_required
+def figures_xlsx():
+    return _export_figures("xlsx", partial(xlsx_response, sheet_title="ASB Case Review figures"))
 
 
 # The steps after an application is received are routes of this blueprint too.
