@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from flask import request
@@ -15,6 +16,8 @@ from asb.audit.models import AuditEvent
 from asb.audit.services import client_address
 from asb.auth.models import Role
 from asb.extensions import db
+from asb.interventions.rules import InterventionKind
+from asb.interventions.services import InterventionDetails, record_intervention
 from tests.factories import IncidentFactory, agency
 from tests.factories.case_reviews import make_application
 from tests.factories.documents import DocumentFactory
@@ -31,6 +34,7 @@ class World:
     person_id: int
     document_id: int
     application_id: int
+    intervention_id: int
 
     def fill(self, template: str) -> str:
         return template.format(**vars(self))
@@ -50,8 +54,15 @@ def world(make_user, make_case, app, monkeypatch, tmp_path) -> World:
     )
     (tmp_path / document.storage_name).write_bytes(b"Statement of the victim\n")
     application = make_application(manager, case=case)
+    warning = InterventionDetails(
+        kind=InterventionKind.COMMUNITY_PROTECTION_WARNING,
+        issued_on=date(2025, 3, 1),
+        served_on_person=person,
+    )
+    with app.test_request_context():
+        intervention = record_intervention(case, warning, actor=manager)
     db.session.commit()
-    return World(incident.id, case.id, person.id, document.id, application.id)
+    return World(incident.id, case.id, person.id, document.id, application.id, intervention.id)
 
 
 LEAD = (Role.ASB_LEAD, "community-safety")
@@ -67,6 +78,8 @@ VIEWS = [
      ("case_documents", "document_id"), None),
     (LEAD, "/case-reviews/{application_id}", "case-review.viewed",
      ("case_review_applications", "application_id"), {"applicant_details": True}),
+    (LEAD, "/cases/{case_id}/interventions/{intervention_id}", "intervention.viewed",
+     ("interventions", "intervention_id"), None),
     (LEAD, "/repeat-victims", "repeat-victims.viewed", None, {}),
     (LEAD, "/incidents?text=noise&category=noise&category=litter&page=", "incidents.searched",
      None, {"filters": {"text": ["noise"], "category": ["noise", "litter"], "page": [""]}}),
