@@ -140,7 +140,7 @@ def tell_reporter(report: PublicReport, subject: str, body: str) -> bool:
     return True
 
 
-def _start_triage(report: PublicReport, *, actor: User, expected_version: int) -> None:
+def _start_triage(report: PublicReport, *, expected_version: int) -> None:
     """Refuse a triage decision on a report that changed since the manager opened it."""
     if current_version(report) != expected_version or not report.status.is_open:
         raise AlreadyTriagedError(report.reference)
@@ -157,7 +157,7 @@ def accept_report(
     report: PublicReport, incident: Incident, *, actor: User, expected_version: int
 ) -> None:
     """Mark the report as accepted into the incident just recorded from it."""
-    _start_triage(report, actor=actor, expected_version=expected_version)
+    _start_triage(report, expected_version=expected_version)
     report.incident = incident
     _finish_triage(report, PublicReportStatus.ACCEPTED, actor=actor)
     record_event("public-report.accepted", actor=actor, obj=report, incident_id=incident.id)
@@ -173,7 +173,7 @@ def merge_report(
     report: PublicReport, incident: Incident, *, actor: User, expected_version: int
 ) -> None:
     """Add the report to an incident already recorded, keeping the reporter on it."""
-    _start_triage(report, actor=actor, expected_version=expected_version)
+    _start_triage(report, expected_version=expected_version)
     add_report_to_incident(
         incident,
         channel=ReportingChannel.ONLINE,
@@ -201,7 +201,7 @@ def pass_report(
     report: PublicReport, agency: Agency, *, actor: User, expected_version: int, note: str
 ) -> None:
     """Move the report to another agency's queue, and tell that agency's managers."""
-    _start_triage(report, actor=actor, expected_version=expected_version)
+    _start_triage(report, expected_version=expected_version)
     previous_agency_id = report.queue_agency_id
     report.queue_agency = agency
     report.pass_note = note
@@ -233,7 +233,7 @@ def pass_report(
 
 def close_report(report: PublicReport, *, actor: User, expected_version: int, reason: str) -> None:
     """Close the report as not anti-social behaviour; the reason is written for the public."""
-    _start_triage(report, actor=actor, expected_version=expected_version)
+    _start_triage(report, expected_version=expected_version)
     report.closed_reason = reason
     _finish_triage(report, PublicReportStatus.CLOSED, actor=actor)
     record_event("public-report.closed", actor=actor, obj=report)
