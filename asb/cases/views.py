@@ -27,6 +27,7 @@ from asb.cases.risk import RiskLevel
 from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod, TimelineKind
 from asb.database import utcnow
 from asb.emergency_access.services import note_emergency_view
+from asb.exports import Value, audited_filters, csv_response, xlsx_response
 from asb.extensions import db
 from asb.forms import BaseForm, whole_number
 from asb.incidents import queries as incident_queries
@@ -118,6 +119,93 @@ def all_cases():
         cases=cases,
         agencies=incident_queries.active_agencies(internal_only=True),
     )
+
+
+CASES_EXPORT_HEADER = [
+    "Case",
+    "Title",
+    "Status",
+    "Risk",
+    "Review due",
+    "Review overdue",
+    "Action overdue",
+    "Lead agency",
+    "Team",
+    "Officer",
+    "Opened",
+    "Restricted",
+]
+
+
+def _export_row(case: Case, overdue_actions: set[int], today) -> list[Value]:
+    """A queue's row as the page shows it."""
+    return [
+        case.reference,
+        case.title,
+        case.status.label,
+        case.risk_level.label if case.risk_level else "Not assessed",
+        case.review_due,
+        bool(case.review_due and case.review_due < today),
+        case.id in overdue_actions,
+        case.lead_agency.name,
+        case.assigned_agency.name,
+        case.case_officer.name if case.case_officer else "Unassigned",
+        case.opened_at,
+        case.restricted,
+    ]
+
+
+def _export_queue(queue: str, shown: list[Case], file_format: str):
+    """A queue's cases, in the page's order, as a file; recorded with the queue, the filters
+    exactly and the number of rows. The queues read their filters as the pages do (values
+    they do not know are ignored), so the file holds the page's rows."""
+    overdue = queries.overdue_action_case_ids(shown)
+    today = today_in_london()
+    # The rows first: committing the audit entry would expire the cases they are read from.
+    rows = [_export_row(case, overdue, today) for case in shown]
+    record_view(
+        "cases.exported",
+        actor=signed_in_user(),
+        queue=queue,
+        format=file_format,
+        filters=audited_filters(request.args),
+        rows=len(rows),
+    )
+    filename = f"asb-cases-{queue}.{file_format}"
+    if file_format == "xlsx":
+        return xlsx_response(filename, CASES_EXPORT_HEADER, rows, sheet_title="Cases")
+    return csv_response(filename, CASES_EXPORT_HEADER, rows)
+
+
+@blueprint.get("/export.csv", defaults={"file_format": "csv"}, endpoint="export_my_cases")
+@blueprint.get("/export.xlsx", defaults={"file_format": "xlsx"}, endpoint="export_my_cases_xlsx")
+@login_required
+def export_my_cases(file_format: str):
+    authorize(Permission.OPEN_CASE)
+    return _export_queue("mine", queries.my_cases(signed_in_user(), _case_filters()), file_format)
+
+
+@blueprint.get("/team/export.csv", defaults={"file_format": "csv"}, endpoint="export_team_cases")
+@blueprint.get(
+    "/team/export.xlsx", defaults={"file_format": "xlsx"}, endpoint="export_team_cases_xlsx"
+)
+@login_required
+def export_team_cases(file_format: str):
+    authorize(Permission.VIEW_TEAM_QUEUE)
+    queue = queries.team_queue(signed_in_user(), _case_filters())
+    every = queue.unassigned + [c for cases in queue.by_officer.values() for c in cases]
+    return _export_queue("team", every, file_format)
+
+
+@blueprint.get("/all/export.csv", defaults={"file_format": "csv"}, endpoint="export_all_cases")
+@blueprint.get(
+    "/all/export.xlsx", defaults={"file_format": "xlsx"}, endpoint="export_all_cases_xlsx"
+)
+@login_required
+def export_all_cases(file_format: str):
+    authorize(Permission.VIEW_ALL_CASES)
+    cases = queries.all_open_cases(signed_in_user(), _case_filters())
+    return _export_queue("all", cases, file_format)
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
