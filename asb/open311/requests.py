@@ -20,6 +20,8 @@ from asb.open311.vocabulary import ATTRIBUTES_BY_CODE, NO, SERVICES_BY_CODE, YES
 DESCRIPTION_MAX = 4000  # the specification's limit
 DEFAULT_SPAN = timedelta(days=90)
 MAX_REQUESTS = 1000
+# Dates far enough from the ends of the calendar that a 90-day span never leaves it.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 STATUSES = ("open", "closed")
 _ATTRIBUTE_KEY = re.compile(r"attribute\[([^\[\]]{1,60})\](\[\])?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -49,6 +51,8 @@ def parse_w3_datetime(name: str, value: str) -> datetime:
             f"{name} must be a date and time with its offset from UTC, for example "
             "2026-11-28T22:30:00Z",
         )
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise Open311Error(400, f"{name} must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
     return parsed
 
 

@@ -142,6 +142,7 @@ def test_the_occurrence_is_read_in_the_w3_format(send):
         ({"attribute[colour]": "red"}, 400, "not an attribute"),
         ({"attribute[may_contact]": "perhaps"}, 400, "must be one of"),
         ({"attribute[occurred_at]": "last night"}, 400, "offset from UTC"),
+        ({"attribute[occurred_at]": "0001-01-01T00:00:00Z"}, 400, "between 1900 and 2999"),
         ({"description": "bad \x00 text"}, 400, "not text"),
     ],
 )
