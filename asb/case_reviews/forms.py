@@ -18,13 +18,13 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from asb.auth.models import Agency, User
 from asb.calendar import today_in_london
+from asb.case_reviews.complaints import not_a_complaint
 from asb.case_reviews.models import CaseReviewComplaint
 from asb.case_reviews.threshold import applicant_problems
 from asb.case_reviews.vocabulary import ApplicationRoute
 from asb.cases.forms import ActionForm
 from asb.forms import YES_NO, BaseForm, ChoiceField, GovDateField, RadiosField
 from asb.incidents.models import Incident
-from asb.incidents.vocabulary import ReportKind
 from asb.submissions import SubmitOnce
 
 _REFERENCE = re.compile(r"[A-Za-z0-9-]+")
@@ -42,11 +42,9 @@ def _citable(reference: str, find_incident: FindIncident) -> Incident:
     incident = find_incident(reference)
     if incident is None:
         raise ValidationError(f"No incident you can see has the reference {reference}")
-    if incident.report_kind is ReportKind.OBSERVATION:
-        raise ValidationError(
-            f"{incident.reference} is an officer's observation, not a complaint, so it cannot "
-            "be cited"
-        )
+    reason = not_a_complaint(incident)
+    if reason is not None:
+        raise ValidationError(f"{incident.reference} is {reason}, so it cannot be cited")
     return incident
 
 
@@ -151,7 +149,8 @@ class ComplaintForm(SubmitOnce, BaseForm):
     )
     complained_on = GovDateField(
         "Date the complaint was made",
-        description="For an incident in asb, leave blank to use the date it was recorded",
+        description="For an incident in asb, leave blank to use the date it was reported "
+        "(the date it happened, when asb has no date of reporting)",
     )
     description = StringField(
         "What the complaint was about (optional)",

@@ -10,6 +10,7 @@ from sqlalchemy import case as sql_case
 
 from asb.auth.models import Agency, Role, User
 from asb.calendar import BankHolidays
+from asb.case_reviews.complaints import complaint_made_on, not_a_complaint
 from asb.case_reviews.deadlines import CaseReviewSettings, Deadline, deadlines, next_deadline
 from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.case_reviews.threshold import (
@@ -22,6 +23,7 @@ from asb.case_reviews.vocabulary import ReviewStage
 from asb.cases.models import Case, CaseAction
 from asb.enums import LabelledEnum
 from asb.extensions import db
+from asb.incidents.models import Incident
 from asb.policy import (
     Permission,
     authorize,
@@ -110,6 +112,49 @@ def complaint_rows(
         )
         for number, (complaint, verdict) in enumerate(shown, start=1)
     ]
+
+
+NOT_CITED = "a complaint the application does not cite: add it if the applicant relies on it"
+
+
+@dataclass(frozen=True)
+class CaseIncidentRow:
+    """An incident on the application's case: whether it counts as a complaint, and why."""
+
+    incident: Incident
+    complained_on: date | None  # None when it is not a complaint at all
+    counted: bool
+    reason: str
+    further_reports: int
+
+
+def case_incident_rows(
+    user: User, application: CaseReviewApplication, rows: list[ComplaintRow]
+) -> list[CaseIncidentRow]:
+    """The incidents on the case the user may see, each with whether it counts and why not.
+
+    `rows` are the complaints the user is shown, so a cited incident carries its verdict.
+    """
+    case = case_shown(user, application)
+    if case is None:
+        return []
+    cited = {row.complaint.incident_id: row for row in rows if row.complaint.incident_id}
+    result = []
+    for link in sorted(case.incident_links, key=lambda link: link.incident.occurred_from):
+        incident = link.incident
+        if not can(user, Permission.VIEW_INCIDENT, incident):
+            continue
+        row = cited.get(incident.id)
+        refused = not_a_complaint(incident)
+        if row is not None:
+            made_on, counted = row.complaint.complained_on, row.counted
+            reason = f"complaint {row.number}: {row.reason}"
+        elif refused is not None:
+            made_on, counted, reason = None, False, refused
+        else:
+            made_on, counted, reason = complaint_made_on(incident), False, NOT_CITED
+        result.append(CaseIncidentRow(incident, made_on, counted, reason, len(incident.reports)))
+    return result
 
 
 def case_shown(user: User, application: CaseReviewApplication) -> Case | None:

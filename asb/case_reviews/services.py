@@ -12,6 +12,7 @@ from flask import url_for
 from asb.audit.services import record_event
 from asb.auth.models import Agency, User
 from asb.calendar import london_day
+from asb.case_reviews.complaints import complaint_made_on
 from asb.case_reviews.deadlines import CaseReviewSettings
 from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.case_reviews.queries import threshold_result
@@ -60,10 +61,13 @@ class CitedComplaint:
         complained_on: date | None = None,
         behaviour_key: str | None = None,
     ) -> CitedComplaint:
-        """Take the dates from the incident unless told: when it happened, when it was logged."""
+        """Take the dates from the incident unless told: when it happened, when it was reported.
+
+        The complaint was made when it was reported, not when it was typed into asb.
+        """
         return cls(
             behaviour_on=behaviour_on or london_day(incident.occurred_from),
-            complained_on=complained_on or london_day(incident.created_at),
+            complained_on=complained_on or complaint_made_on(incident),
             incident=incident,
             agency=incident.recording_agency,
             behaviour_key=behaviour_key,

@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from asb.auth.models import Agency, Role, User
 from asb.auth.services import create_user, find_agency, find_user_by_email
 from asb.calendar import LONDON, today_in_london
+from asb.demo.case_reviews import load_demo_case_review
 from asb.demo.cases import load_demo_cases
 from asb.demo.panels import load_demo_panel_meetings
 from asb.demo.partnership import load_demo_partnership
@@ -107,6 +108,7 @@ def seed_demo(password: str) -> SeedResult:
         # Links in notifications point at the service's own address.
         with current_app.test_request_context(base_url=current_app.config["ASB_BASE_URL"]):
             cases = load_demo_cases(users)
+            load_demo_case_review(users)
             load_demo_partnership(users)
             load_demo_panel_meetings(users)
             load_demo_public_reports()

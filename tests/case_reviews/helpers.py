@@ -6,7 +6,9 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 
 from asb.calendar import today_in_london
-from asb.models import Incident
+from asb.extensions import db
+from asb.models import Incident, PublicReport
+from asb.public_reports.vocabulary import PublicReportChannel, PublicReportStatus
 from tests.factories import IncidentFactory
 from tests.helpers import date_parts
 
@@ -20,10 +22,22 @@ def at_noon(day: date) -> datetime:
 
 
 def complaint_incident(behaviour_on: date, complained_on: date, **fields) -> Incident:
-    """An incident that happened on one day and was reported (recorded) on another."""
-    return IncidentFactory(
-        occurred_from=at_noon(behaviour_on), created_at=at_noon(complained_on), **fields
+    """An incident that happened on one day, was reported on another through the public
+    report form, and was typed into asb today (a backdated entry)."""
+    incident = IncidentFactory(occurred_from=at_noon(behaviour_on), **fields)
+    db.session.add(
+        PublicReport(
+            reference=f"T-{incident.id}",
+            channel=PublicReportChannel.WEB,
+            status=PublicReportStatus.ACCEPTED,
+            description=incident.description,
+            queue_agency_id=incident.recording_agency_id,
+            submitted_at=at_noon(complained_on),
+            incident_id=incident.id,
+        )
     )
+    db.session.flush()
+    return incident
 
 
 def application_form(**changes) -> dict:

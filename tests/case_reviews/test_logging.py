@@ -150,7 +150,8 @@ def test_a_cited_incident_gives_its_dates_agency_and_behaviour(db_session):
         recording_agency=agency("street-enforcement"),
     )
     cited = services.CitedComplaint.from_incident(incident)
-    assert (cited.behaviour_on, cited.complained_on) == (date(2026, 7, 1), date(2026, 7, 2))
+    # With no date of reporting, the complaint was made the day it happened, not when typed in.
+    assert (cited.behaviour_on, cited.complained_on) == (date(2026, 7, 1), date(2026, 7, 1))
     application = log(complaints=[cited])
     (complaint,) = application.complaints
     assert complaint.behaviour_key == f"incident-{incident.id}"
