@@ -31,10 +31,13 @@ Hotspots
     Hot cells (any class) that touch, edge or corner, form one hotspot.
 
 Persistence
-    The filter window is cut into equal periods of about a month (see ``periods``). A
-    hotspot is *active* in a period when one of its cells has an analytic Gi* z-score of
-    at least 1.645 (the 90 % level, without permutations or the FDR correction, which
-    would be too strict for one month's numbers) on that period's counts. Then:
+    The filter window is cut into London's calendar months, the first and last cut to the
+    window (see ``periods``): police.uk dates every record to the first of its month, so
+    any other cut puts two months' records in one period and none in another. A hotspot
+    is *active* in a month when one of its cells has an analytic Gi* z-score of at least
+    1.645 (the 90 % level, without permutations or the FDR correction, which would be too
+    strict for one month's numbers) on that month's counts. Persistence is judged only
+    when the window holds at least two whole months (``can_judge_persistence``); then:
 
     - persistent: active in at least 80 % of the periods;
     - new: not active in any period of the first half of the window, active in the last;
@@ -52,12 +55,13 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from asb.calendar import LONDON, add_months, start_of_london_day
 from asb.geo.services import GRID_COLUMNS
 
 if TYPE_CHECKING:
@@ -72,13 +76,14 @@ SEED = 20_260_401
 CONFIDENCE_LEVELS = ((99, 0.01), (95, 0.05), (90, 0.10))
 PERIOD_ACTIVE_Z = 1.645
 PERSISTENT_SHARE = 0.8
-DAYS_PER_MONTH = 365.25 / 12
+WHOLE_MONTHS_TO_JUDGE_PERSISTENCE = 2
 
 
 class Persistence:
     NEW = "new"
     PERSISTENT = "persistent"
     INTERMITTENT = "intermittent"
+    NOT_JUDGED = "not judged"
 
 
 @dataclass(frozen=True)
@@ -267,24 +272,39 @@ def hot_clusters(grid: Lattice, classes: np.ndarray, counts: np.ndarray) -> list
 
 @dataclass(frozen=True)
 class Period:
+    """One calendar month of the window (London time), or the part of it in the window."""
+
     start: datetime
     end: datetime  # exclusive
+    month: date  # the first day of the month
+
+    @property
+    def whole(self) -> bool:
+        return self.start == _month_start(self.month) and self.end == _month_start(
+            add_months(self.month, 1)
+        )
+
+
+def _month_start(month: date) -> datetime:
+    return start_of_london_day(month).astimezone(UTC)
 
 
 def periods(start: datetime, end: datetime) -> list[Period]:
-    """Cut [start, end) into equal whole-day periods of about a month (at least two).
+    """The London calendar months that [start, end) touches, the first and last cut to it."""
+    month = start.astimezone(LONDON).date().replace(day=1)
+    found = []
+    period_start = start
+    while period_start < end:
+        following = add_months(month, 1)
+        period_end = min(end, _month_start(following))
+        found.append(Period(period_start, period_end, month))
+        period_start, month = period_end, following
+    return found
 
-    Equal lengths keep the periods' counts comparable, which calendar months (28 to 31 days,
-    the first and last cut by the window) would not. A 12-month window gives 12 periods,
-    3 months gives 3, and 28 days gives two fortnights.
-    """
-    days = max(1, round((end - start) / timedelta(days=1)))
-    count = min(days, max(2, round(days / DAYS_PER_MONTH)))
-    bounds = [start + timedelta(days=round(index * days / count)) for index in range(count)]
-    return [
-        Period(bounds[index], bounds[index + 1] if index + 1 < count else end)
-        for index in range(count)
-    ]
+
+def can_judge_persistence(months: Sequence[Period]) -> bool:
+    """Whether the window holds enough whole months to say whether a hotspot persists."""
+    return sum(period.whole for period in months) >= WHOLE_MONTHS_TO_JUDGE_PERSISTENCE
 
 
 def period_activity(period_z: np.ndarray, members: np.ndarray) -> list[bool]:
@@ -297,7 +317,11 @@ def period_activity(period_z: np.ndarray, members: np.ndarray) -> list[bool]:
     return [bool(flag) for flag in period_z[members].max(axis=0) >= PERIOD_ACTIVE_Z]
 
 
-def persistence(active: Sequence[bool]) -> str:
+def persistence(active: Sequence[bool], *, judged: bool = True) -> str:
+    """The label of a hotspot active in the months ``active`` says; ``judged`` is False when
+    the window is too short to say (``can_judge_persistence``)."""
+    if not judged:
+        return Persistence.NOT_JUDGED
     count = len(active)
     if count and sum(active) >= math.ceil(PERSISTENT_SHARE * count):
         return Persistence.PERSISTENT

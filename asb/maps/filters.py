@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import calendar
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import ColumnElement
@@ -23,14 +24,34 @@ PRESETS = {
 
 
 def preset_range(preset: str, today: date) -> tuple[date, date]:
-    """The first and last day (inclusive) of a preset period ending today."""
+    """The first and last day (inclusive) of a preset period ending today.
+
+    Months are calendar months, the last one so far: police.uk dates records by month,
+    so "12 months" is twelve of them, never parts of thirteen.
+    """
     if preset == "28-days":
         return today - timedelta(days=27), today
     if preset == "3-months":
-        return add_months(today, -3) + timedelta(days=1), today
+        return add_months(today.replace(day=1), -2), today
     if preset == "12-months":
-        return add_months(today, -12) + timedelta(days=1), today
+        return add_months(today.replace(day=1), -11), today
     raise ValueError(f"unknown period {preset!r}")
+
+
+def last_day_of_month(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def ending_with_the_data(
+    filters: MapFilters, preset: str, latest: date | None, today: date
+) -> tuple[MapFilters, date | None]:
+    """A preset period moved back to end with the month of the latest data, when this month
+    has none; and the day it now ends (None when it still ends today)."""
+    if latest is None or (latest.year, latest.month) >= (today.year, today.month):
+        return filters, None
+    last_day = last_day_of_month(latest)
+    date_from, date_to = preset_range(preset, last_day)
+    return replace(filters, date_from=date_from, date_to=date_to), last_day
 
 
 def _start_of_day(day: date) -> datetime:
@@ -115,11 +136,16 @@ class MapFilters:
 
 def incident_criteria(user, filters: MapFilters) -> list[ColumnElement]:
     """WHERE clauses for the incidents that match and that the user may see."""
-    criteria = [
-        visible_incidents(user),
+    return [
         Incident.occurred_from >= filters.start,
         Incident.occurred_from < filters.end,
+        *criteria_besides_dates(user, filters),
     ]
+
+
+def criteria_besides_dates(user, filters: MapFilters) -> list[ColumnElement]:
+    """WHERE clauses for every filter but the dates, and what the user may see."""
+    criteria = [visible_incidents(user)]
     if filters.qualifier:
         criteria.append(Incident.qualifier == Qualifier(filters.qualifier))
     if filters.category:

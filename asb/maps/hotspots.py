@@ -6,7 +6,7 @@
 3. Gi* hot and cold spots on the whole window's counts (analysis.lattice, analysis.gi_star).
 4. Touching hot cells grouped into hotspots (analysis.hot_clusters), with their wards
    (grid.ward_names).
-5. Each hotspot's persistence from the Gi* of each period (analysis.analytic_z,
+5. Each hotspot's persistence from the Gi* of each calendar month (analysis.analytic_z,
    analysis.period_activity, analysis.persistence).
 6. Who reported each hotspot's incidents (queries.reporting_by_hotspot).
 
@@ -16,7 +16,6 @@ The statistics, and why they are done this way, are described in asb.maps.analys
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import numpy as np
 
@@ -60,14 +59,20 @@ class HotspotData:
         return int(self.counts.max()) if len(self.counts) else 0
 
     @property
-    def period_noun(self) -> str:
-        """What the persistence periods are called: "months", "fortnights" or "20-day periods"."""
-        days = round((self.periods[0].end - self.periods[0].start) / timedelta(days=1))
-        if 28 <= days <= 31:
-            return "months"
-        if days == 14:
-            return "fortnights"
-        return f"{days}-day periods"
+    def persistence_judged(self) -> bool:
+        return analysis.can_judge_persistence(self.periods)
+
+    @property
+    def too_few_to_test(self) -> bool:
+        """No hotspot, and fewer incidents than squares in the test.
+
+        With most squares empty, a neighbourhood of nine squares holds a handful of
+        incidents at most, and no arrangement of so few passes the false discovery rate
+        correction over hundreds of squares (a month of police.uk's City records, about 100
+        over 290 squares, never does): "no hotspots" would then read as "evenly spread"
+        when the test could not have found one.
+        """
+        return not self.hotspots and int(self.counts.sum()) < len(self.cells)
 
     def cold_cells(self) -> int:
         return int((self.gi.classes < 0).sum())
@@ -91,6 +96,7 @@ def _analyse(user, filters: MapFilters) -> HotspotData:
     wards = grid.ward_names(cells[np.concatenate(clusters)]) if clusters else {}
 
     period_z = analysis.analytic_z(counted.by_period, lattice)
+    judged = analysis.can_judge_persistence(periods)
     hotspots = []
     for number, members in enumerate(clusters, start=1):
         active = analysis.period_activity(period_z, members)
@@ -101,7 +107,7 @@ def _analyse(user, filters: MapFilters) -> HotspotData:
                 cells=member_cells,
                 incidents=int(counts[members].sum()),
                 confidence=int(gi.classes[members].max()),
-                persistence=analysis.persistence(active),
+                persistence=analysis.persistence(active, judged=judged),
                 active_periods=active,
                 busiest_cell=int(cells[members][np.argmax(counts[members])]),
                 ward_names=sorted({wards[cell] for cell in member_cells if wards[cell]}),

@@ -12,12 +12,13 @@ and ``recent_points``. Each result is cached (asb.maps.cache) until an incident 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, select
 
+from asb.calendar import LONDON, start_of_london_day
 from asb.extensions import db
 from asb.geo.places import place_key, place_key_sql
 from asb.geo.services import geography
@@ -28,7 +29,7 @@ from asb.incidents.vocabulary import (
 )
 from asb.maps import analysis
 from asb.maps.cache import cached
-from asb.maps.filters import MapFilters, incident_criteria
+from asb.maps.filters import MapFilters, criteria_besides_dates, incident_criteria
 from asb.settings import SettingsError, read_json, settings_loader
 
 DEFAULT_POINTS_CAP = 2_000
@@ -143,6 +144,26 @@ def _reporting_patterns(criteria: list, group: ColumnElement) -> dict:
     }
 
 
+# The latest data -------------------------------------------------------------------------------
+
+
+def latest_day_with_data(user, filters: MapFilters, today: date) -> date | None:
+    """The London day of the latest matching incident up to today, whatever the dates chosen."""
+    return cached(
+        f"latest-{today.isoformat()}", user, filters, lambda: _latest_day(user, filters, today)
+    )
+
+
+def _latest_day(user, filters: MapFilters, today: date) -> date | None:
+    latest = db.session.scalar(
+        select(func.max(Incident.occurred_from)).where(
+            *criteria_besides_dates(user, filters),
+            Incident.occurred_from < start_of_london_day(today + timedelta(days=1)),
+        )
+    )
+    return None if latest is None else _as_utc(latest).astimezone(LONDON).date()
+
+
 # Grid counts and hotspots' reporters ------------------------------------------------------------
 
 
@@ -154,9 +175,13 @@ def grid_counts(
     Reads only occurred_from and grid_cell, so the (occurred_from, grid_cell) index covers
     it when nothing else is filtered on.
     """
-    period = case(
-        *((Incident.occurred_from < p.end, index) for index, p in enumerate(periods[:-1])),
-        else_=len(periods) - 1,
+    period = (
+        case(
+            *((Incident.occurred_from < p.end, index) for index, p in enumerate(periods[:-1])),
+            else_=len(periods) - 1,
+        )
+        if len(periods) > 1
+        else literal_column("0")
     )
     rows = (
         select(Incident.grid_cell.label("cell"), period.label("period"))

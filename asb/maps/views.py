@@ -9,7 +9,7 @@ from asb.calendar import today_in_london
 from asb.geo.services import geography
 from asb.incidents import queries as incident_queries
 from asb.maps import hotspots, queries
-from asb.maps.filters import MapFilters
+from asb.maps.filters import MapFilters, ending_with_the_data
 from asb.maps.folium_map import MapUrls, build_map
 from asb.maps.forms import QUALIFIER_NAMES, MapFilterForm
 from asb.policy import Permission, authorize
@@ -49,6 +49,10 @@ def hotspot_map():
     user = signed_in_user()
     record_view("incidents.mapped", actor=user, filters=request_filters())
     filters = form.as_filters()
+    data_ends = None
+    if not form.is_custom:
+        latest = queries.latest_day_with_data(user, filters, form.today)
+        filters, data_ends = ending_with_the_data(filters, form.period.data, latest, form.today)
     urls = _urls(filters)
     data = hotspots.hotspot_data(user, filters)
     wards = queries.ward_data(user, filters)
@@ -73,4 +77,16 @@ def hotspot_map():
         urls=urls,
         point_count=len(points),
         qualifier_name=QUALIFIER_NAMES.get(filters.qualifier) if filters.qualifier else None,
+        period=form.period.data,
+        data_ends=data_ends,
+        preset_url=_preset_url,
     )
+
+
+def _preset_url(period: str) -> str:
+    """This page with the same filters over another preset period."""
+    args = request.args.to_dict(flat=False)
+    for name in ("date_from", "date_to"):
+        args.pop(name, None)
+    args["period"] = period
+    return url_for("maps.hotspot_map", **args, _anchor="results")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import itertools
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
 from esda.smoothing import Empirical_Bayes
 
+from asb.calendar import start_of_london_day
 from asb.maps import analysis
 from asb.maps.analysis import Persistence
 
@@ -149,21 +150,60 @@ def test_touching_hot_cells_form_one_hotspot_and_apart_two():
     assert [sorted(int(i) for i in h) for h in hotspots] == [[28], [0, 7]]
 
 
-def test_periods_cut_the_window_into_equal_whole_days():
-    start = datetime(2025, 4, 1, tzinfo=UTC)
+def _london_midnight(day: date) -> datetime:
+    return start_of_london_day(day).astimezone(UTC)
 
-    twelve = analysis.periods(start, start + timedelta(days=365))
-    three = analysis.periods(start, start + timedelta(days=91))
-    fortnights = analysis.periods(start, start + timedelta(days=28))
 
-    assert len(twelve) == 12 and len(three) == 3 and len(fortnights) == 2
-    for periods, days in ((twelve, 365), (three, 91), (fortnights, 28)):
-        assert periods[0].start == start
-        assert periods[-1].end == start + timedelta(days=days)
-        assert all(a.end == b.start for a, b in itertools.pairwise(periods))
-        lengths = {(p.end - p.start).days for p in periods}
-        assert max(lengths) - min(lengths) <= 1
-    assert [(p.end - p.start).days for p in fortnights] == [14, 14]
+def test_periods_are_london_calendar_months():
+    start, end = _london_midnight(date(2024, 5, 1)), _london_midnight(date(2025, 5, 1))
+
+    months = analysis.periods(start, end)
+
+    assert [period.month for period in months] == [
+        date(2024 + (4 + n) // 12, (4 + n) % 12 + 1, 1) for n in range(12)
+    ]
+    assert months[0].start == start and months[-1].end == end
+    assert all(a.end == b.start for a, b in itertools.pairwise(months))
+    # Each month starts at London midnight on its first day, in summer time or not.
+    assert months[2].start == datetime(2024, 6, 30, 23, tzinfo=UTC)
+    assert months[6].start == datetime(2024, 11, 1, 0, tzinfo=UTC)
+    assert all(period.whole for period in months)
+    assert analysis.can_judge_persistence(months)
+
+
+def test_a_window_starting_or_ending_within_a_month_cuts_that_month():
+    months = analysis.periods(
+        _london_midnight(date(2026, 10, 20)), _london_midnight(date(2026, 12, 10))
+    )
+
+    assert [period.month for period in months] == [
+        date(2026, 10, 1),
+        date(2026, 11, 1),
+        date(2026, 12, 1),
+    ]
+    assert [period.whole for period in months] == [False, True, False]
+    assert months[0].start == _london_midnight(date(2026, 10, 20))
+    assert months[-1].end == _london_midnight(date(2026, 12, 10))
+    assert not analysis.can_judge_persistence(months)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "judged"),
+    [
+        (date(2025, 4, 1), date(2025, 4, 30), False),  # one month
+        (date(2025, 4, 3), date(2025, 4, 30), False),  # 28 days
+        (date(2025, 3, 20), date(2025, 4, 16), False),  # 28 days over two months
+        (date(2025, 3, 1), date(2025, 4, 30), True),
+        (date(2025, 2, 1), date(2025, 4, 20), True),  # two whole months and a part
+    ],
+)
+def test_persistence_needs_two_whole_months(first, last, judged):
+    months = analysis.periods(_london_midnight(first), _london_midnight(last + timedelta(days=1)))
+
+    assert analysis.can_judge_persistence(months) is judged
+    assert (analysis.persistence([True] * len(months), judged=judged) == "not judged") is (
+        not judged
+    )
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime
 
 import numpy as np
 
@@ -63,17 +63,17 @@ def test_a_planted_cluster_is_the_biggest_99_percent_hotspot_and_noise_has_none(
 
 
 def test_hotspots_are_labelled_persistent_or_new_by_month(lead):
-    # Three months, cut into three periods of about a month; each cluster has 40 incidents.
-    today = date.today()
-    filters = MapFilters(today - timedelta(days=89), today)
+    # Three calendar months; each cluster has 40 incidents.
+    filters = MapFilters(date(2026, 1, 1), date(2026, 3, 31))
     rng = np.random.default_rng(4)
     cells = grid.study_cells()
-    for days in (75, 45, 15):  # background in every period
-        add_incidents(noise(cells, 0.4, rng), rng=rng, occurred_from=days_ago(days))
+    months = [datetime(2026, month, 15, 12, tzinfo=UTC) for month in (1, 2, 3)]
+    for moment in months:  # background in every month
+        add_incidents(noise(cells, 0.4, rng), rng=rng, occurred_from=moment)
     steady, recent = neighbourhood(CENTRAL_CELL), neighbourhood(BARBICAN_CELL)
-    for days in (75, 45, 15):
-        add_incidents(steady * 2, rng=rng, occurred_from=days_ago(days))
-    add_incidents(recent * 5, rng=rng, occurred_from=days_ago(10))
+    for moment in months:
+        add_incidents(steady * 2, rng=rng, occurred_from=moment)
+    add_incidents(recent * 5, rng=rng, occurred_from=datetime(2026, 3, 20, 12, tzinfo=UTC))
 
     data = hotspots.hotspot_data(lead, filters)
 
