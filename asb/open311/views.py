@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from asb.audit.services import client_address, record_event
 from asb.extensions import csrf, db
+from asb.forms import has_control_characters
 from asb.open311 import presenters, queries, services
 from asb.open311.formats import (
     ERROR_MESSAGES,
@@ -74,6 +75,15 @@ def handle_http_error(error: HTTPException):
     return _error(status, ERROR_MESSAGES.get(status, ERROR_MESSAGES[400]))
 
 
+def _named(name: str) -> tuple[str, str]:
+    """The name in the path and the format asked for; no record is named by control
+    characters (which PostgreSQL refuses even to compare)."""
+    stem, fmt = split_format(name)
+    if has_control_characters(stem):
+        raise Open311Error(404)
+    return stem, fmt
+
+
 @blueprint.get("/discovery")
 @blueprint.get("/discovery.<any(xml, json):fmt>")
 def discovery(fmt: str = XML):
@@ -88,7 +98,7 @@ def list_services(fmt: str = XML):
 
 @blueprint.get("/services/<name>")
 def show_service(name: str):
-    code, fmt = split_format(name)
+    code, fmt = _named(name)
     service = SERVICES_BY_CODE.get(code)
     if service is None:
         raise Open311Error(404, f"service_code {code!r} is not a service here")
@@ -117,7 +127,7 @@ def create_request(fmt: str = XML):
 
 @blueprint.get("/requests/<name>")
 def show_request(name: str):
-    reference, fmt = split_format(name)
+    reference, fmt = _named(name)
     report = queries.public_request(reference)
     if report is None:
         raise Open311Error(404, f"There is no service request {reference!r} to show")
@@ -126,7 +136,7 @@ def show_request(name: str):
 
 @blueprint.get("/tokens/<name>")
 def show_token(name: str):
-    token, fmt = split_format(name)
+    token, fmt = _named(name)
     submission = queries.submission_by_token(token)
     if submission is None:
         raise Open311Error(404, "There is no such token")
