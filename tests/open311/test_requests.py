@@ -391,3 +391,15 @@ def test_at_most_1000_requests_newest_first(open311, send, db_session):
     assert found[1] == "RPT-2000-00001"
     assert "RPT-2000-01000" not in found
     assert client.is_live
+
+
+def test_triage_shows_likely_duplicates_of_a_request_sent_by_open311(send, open311, login_as):
+    """The duplicate check runs where a manager decides, as for every public report."""
+    earlier = IncidentFactory(occurred_from=utcnow() - timedelta(hours=5))
+    db.session.commit()
+    send(**{"attribute[occurred_at]": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")})
+    report = only_report()
+    login_as(Role.MANAGER, "housing")
+    page = open311.get(f"/triage/{report.id}").get_data(as_text=True)
+    likely = page.partition("Likely duplicates")[2]
+    assert earlier.reference in likely
