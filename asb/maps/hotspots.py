@@ -8,7 +8,12 @@
    (grid.ward_names).
 5. Each hotspot's persistence from the Gi* of each calendar month (analysis.analytic_z,
    analysis.period_activity, analysis.persistence).
-6. Who reported each hotspot's incidents (queries.reporting_by_hotspot).
+6. Who reported each hotspot's incidents (queries.reporting_by_hotspot), and how many of
+   them police.uk placed at one of its anonymous points (asb.maps.anonymous_points).
+
+Records police.uk places in a neighbouring borough's LSOA are edge cases: counted apart
+(HotspotData.edge_cases) and, like other incidents outside the test, drawn on the counts
+layer.
 
 The statistics, and why they are done this way, are described in asb.maps.analysis.
 """
@@ -20,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from asb.maps import analysis, grid, queries
+from asb.maps.anonymous_points import AnonymousShare, busiest_point
 from asb.maps.cache import cached
 from asb.maps.filters import MapFilters
 from asb.maps.queries import ReportingPattern
@@ -36,6 +42,7 @@ class Hotspot:
     busiest_cell: int
     ward_names: list[str]
     reporting: ReportingPattern = field(default_factory=ReportingPattern)
+    anonymous_point: AnonymousShare | None = None  # the busiest of police.uk's, if any
 
 
 @dataclass
@@ -53,6 +60,9 @@ class HotspotData:
     outside_area: int  # in squares mostly outside the area (or ward): not in the test
     without_location: int
     outside_counts: dict[int, int] = field(default_factory=dict)  # by cell
+    edge_cases: int = 0  # in a neighbouring borough's LSOA: part of outside_area
+    # Hot squares most of whose incidents police.uk placed at one anonymous point.
+    anonymous_squares: dict[int, AnonymousShare] = field(default_factory=dict)
 
     @property
     def max_count(self) -> int:
@@ -119,6 +129,13 @@ def _analyse(user, filters: MapFilters) -> HotspotData:
     for hotspot in hotspots:
         hotspot.reporting = patterns.get(hotspot.number, ReportingPattern())
 
+    edges = queries.edge_cases(user, filters)
+    outside = dict(counted.outside)
+    for cell, count in edges.items():
+        if cell is not None:
+            outside[cell] = outside.get(cell, 0) + count
+    anonymous_squares = _at_anonymous_points(user, filters, hotspots, cells, counts)
+
     return HotspotData(
         filters=filters,
         periods=periods,
@@ -127,8 +144,30 @@ def _analyse(user, filters: MapFilters) -> HotspotData:
         period_counts=counted.by_period,
         gi=gi,
         hotspots=hotspots,
-        total=counted.total,
-        outside_area=sum(counted.outside.values()),
+        total=counted.total + sum(edges.values()),
+        outside_area=sum(counted.outside.values()) + sum(edges.values()),
         without_location=counted.without_location,
-        outside_counts=counted.outside,
+        outside_counts=outside,
+        edge_cases=sum(edges.values()),
+        anonymous_squares=anonymous_squares,
     )
+
+
+def _at_anonymous_points(
+    user, filters: MapFilters, hotspots: list[Hotspot], cells: np.ndarray, counts: np.ndarray
+) -> dict[int, AnonymousShare]:
+    """Set each hotspot's busiest anonymous point; return the hot squares it dominates."""
+    hot_cells = [cell for hotspot in hotspots for cell in hotspot.cells]
+    by_cell = queries.anonymous_points_in(user, filters, hot_cells)
+    squares = {}
+    for hotspot in hotspots:
+        merged: dict[str, int] = {}
+        for cell in hotspot.cells:
+            for place, records in by_cell.get(cell, {}).items():
+                merged[place] = merged.get(place, 0) + records
+        hotspot.anonymous_point = busiest_point(merged, hotspot.incidents)
+    for cell, records in by_cell.items():
+        share = busiest_point(records, int(counts[np.searchsorted(cells, cell)]))
+        if share is not None and share.dominant:
+            squares[cell] = share
+    return squares

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, not_, select
 
 from asb.calendar import LONDON, start_of_london_day
 from asb.extensions import db
@@ -28,12 +28,16 @@ from asb.incidents.vocabulary import (
     ReportKind,
 )
 from asb.maps import analysis
+from asb.maps.anonymous_points import at_anonymous_point, outside_the_area
 from asb.maps.cache import cached
 from asb.maps.filters import MapFilters, criteria_besides_dates, incident_criteria
 from asb.settings import SettingsError, read_json, settings_loader
 
 DEFAULT_POINTS_CAP = 2_000
 REPEAT_LOCATIONS_SHOWN = 10
+# A rate per 1,000 of fewer people than this moves by tens with each incident: not shown.
+SMALLEST_RATE_BASE = 500
+EDGE_CASES = "edge"
 
 
 # Reporting pattern ---------------------------------------------------------------------------
@@ -185,11 +189,40 @@ def grid_counts(
     )
     rows = (
         select(Incident.grid_cell.label("cell"), period.label("period"))
-        .where(*incident_criteria(user, filters))
+        .where(*incident_criteria(user, filters), not_(outside_the_area()))
         .subquery()
     )
     query = select(rows.c.cell, rows.c.period, func.count()).group_by(rows.c.cell, rows.c.period)
     return [(cell, int(index), int(count)) for cell, index, count in db.session.execute(query)]
+
+
+def edge_cases(user, filters: MapFilters) -> dict[int | None, int]:
+    """Records just outside the area (asb.maps.anonymous_points.outside_the_area), by cell."""
+    query = (
+        select(Incident.grid_cell, func.count())
+        .where(*incident_criteria(user, filters), outside_the_area())
+        .group_by(Incident.grid_cell)
+    )
+    return {cell: int(count) for cell, count in db.session.execute(query)}
+
+
+def anonymous_points_in(user, filters: MapFilters, cells: list[int]) -> dict[int, dict[str, int]]:
+    """Records at each of police.uk's anonymous points, by cell, in the cells given."""
+    found: dict[int, dict[str, int]] = {}
+    if not cells:
+        return found
+    query = (
+        select(Incident.grid_cell, Incident.location_description, func.count())
+        .where(
+            *incident_criteria(user, filters),
+            at_anonymous_point(),
+            Incident.grid_cell.in_(sorted(cells)),
+        )
+        .group_by(Incident.grid_cell, Incident.location_description)
+    )
+    for cell, place, count in db.session.execute(query):
+        found.setdefault(int(cell), {})[place] = int(count)
+    return found
 
 
 def reporting_by_hotspot(
@@ -220,6 +253,7 @@ class WardSummary:
     resident_rate_smoothed: float | None = None
     daytime_rate: float | None = None
     daytime_rate_smoothed: float | None = None
+    edge_cases: bool = False  # the records police.uk places in a neighbouring borough
 
     @property
     def change(self) -> int:
@@ -249,6 +283,14 @@ class WardData:
     @property
     def max_count(self) -> int:
         return max((ward.incidents for ward in self.wards if ward.code), default=0)
+
+    @property
+    def edge_cases(self) -> int:
+        return sum(ward.incidents for ward in self.wards if ward.edge_cases)
+
+    @property
+    def rates_hidden(self) -> bool:
+        return any(ward.code and (ward.residents or 0) < SMALLEST_RATE_BASE for ward in self.wards)
 
 
 @dataclass(frozen=True)
@@ -289,15 +331,18 @@ def ward_data(user, filters: MapFilters) -> WardData:
     return cached("wards", user, filters, lambda: _ward_data(user, filters))
 
 
+def _ward_group() -> ColumnElement:
+    """The ward code, or EDGE_CASES for a record in a neighbouring borough's LSOA."""
+    return case((outside_the_area(), literal_column(f"'{EDGE_CASES}'")), else_=Incident.ward_code)
+
+
 def _ward_data(user, filters: MapFilters) -> WardData:
     previous = filters.previous()
-    patterns = _reporting_patterns(incident_criteria(user, filters), Incident.ward_code)
+    patterns = _reporting_patterns(incident_criteria(user, filters), _ward_group())
+    earlier = select(_ward_group().label("ward")).where(*incident_criteria(user, previous))
+    earlier = earlier.subquery()
     before = dict(
-        db.session.execute(
-            select(Incident.ward_code, func.count())
-            .where(*incident_criteria(user, previous))
-            .group_by(Incident.ward_code)
-        ).all()
+        db.session.execute(select(earlier.c.ward, func.count()).group_by(earlier.c.ward)).all()
     )
     population = ward_population()
     wards = [
@@ -320,9 +365,22 @@ def _ward_data(user, filters: MapFilters) -> WardData:
     ):
         crude = analysis.crude_rates(events, denominators)
         smoothed = analysis.smoothed_rates(events, denominators)
-        for ward, rate, smooth in zip(wards, crude, smoothed, strict=True):
-            setattr(ward, f"{attribute}_rate", rate)
-            setattr(ward, f"{attribute}_rate_smoothed", smooth)
+        for ward, rate, smooth, base in zip(wards, crude, smoothed, denominators, strict=True):
+            shown = base >= SMALLEST_RATE_BASE
+            setattr(ward, f"{attribute}_rate", rate if shown else None)
+            setattr(ward, f"{attribute}_rate_smoothed", smooth if shown else None)
+    if EDGE_CASES in patterns or before.get(EDGE_CASES):
+        edge = patterns.get(EDGE_CASES, ReportingPattern())
+        wards.append(
+            WardSummary(
+                code=None,
+                name="Just outside the City boundary",
+                incidents=edge.incidents,
+                previous=int(before.get(EDGE_CASES, 0)),
+                reporting=edge,
+                edge_cases=True,
+            )
+        )
     if None in patterns or before.get(None):
         outside = patterns.get(None, ReportingPattern())
         wards.append(
@@ -349,7 +407,9 @@ class RepeatLocation:
     cell: int
 
 
-def repeat_locations(user, filters: MapFilters, limit: int = REPEAT_LOCATIONS_SHOWN):
+def repeat_locations(
+    user, filters: MapFilters, limit: int = REPEAT_LOCATIONS_SHOWN, *, anonymous: bool = False
+):
     """The places with most incidents (two or more): the same place text in one 100 m square.
 
     Place texts are compared as asb.geo.places says (ignoring case, spacing, punctuation
@@ -357,14 +417,22 @@ def repeat_locations(user, filters: MapFilters, limit: int = REPEAT_LOCATIONS_SH
     the stored grid cell keeps one place one row (a 25 m square would split a place whose
     points were picked a few metres apart) and keeps "On or near Bishopsgate" at both ends
     of the street apart.
+
+    police.uk's anonymous points ("On or near Police Station") are not places anyone
+    reported: they are listed apart, with ``anonymous``.
     """
     return cached(
-        f"repeat-locations-{limit}", user, filters, lambda: _repeat_locations(user, filters, limit)
+        f"repeat-locations-{limit}-{anonymous}",
+        user,
+        filters,
+        lambda: _repeat_locations(user, filters, limit, anonymous),
     )
 
 
-def _repeat_locations(user, filters: MapFilters, limit: int) -> list[RepeatLocation]:
-    top = _places_in(user, filters, limit)
+def _repeat_locations(
+    user, filters: MapFilters, limit: int, anonymous: bool
+) -> list[RepeatLocation]:
+    top = _places_in(user, filters, limit, anonymous)
     spellings = _commonest_spellings(user, filters, {int(cell) for cell, *_ in top})
     return [
         RepeatLocation(
@@ -378,7 +446,7 @@ def _repeat_locations(user, filters: MapFilters, limit: int) -> list[RepeatLocat
     ]
 
 
-def _places_in(user, filters: MapFilters, limit: int) -> list:
+def _places_in(user, filters: MapFilters, limit: int, anonymous: bool) -> list:
     """(cell, a spelling, ward, incidents, latest) of the busiest places.
 
     Searching the busiest squares first (a place cannot have more incidents than its
@@ -393,7 +461,11 @@ def _places_in(user, filters: MapFilters, limit: int) -> list:
             Incident.ward_name.label("ward"),
             Incident.occurred_from.label("occurred"),
         )
-        .where(*incident_criteria(user, filters), Incident.grid_cell.is_not(None))
+        .where(
+            *incident_criteria(user, filters),
+            Incident.grid_cell.is_not(None),
+            at_anonymous_point() if anonymous else not_(at_anonymous_point()),
+        )
         .subquery()
     )
     incidents = func.count()

@@ -73,6 +73,7 @@ def hotspot_map():
         data=data,
         wards=wards,
         repeats=queries.repeat_locations(user, filters),
+        anonymous_repeats=queries.repeat_locations(user, filters, anonymous=True),
         rendered=rendered,
         urls=urls,
         point_count=len(points),
@@ -80,7 +81,16 @@ def hotspot_map():
         period=form.period.data,
         data_ends=data_ends,
         preset_url=_preset_url,
+        smallest_rate_base=queries.SMALLEST_RATE_BASE,
+        source_url=_source_url,
     )
+
+
+def _source_url(source: str) -> str:
+    """This page with the same filters, showing records of one source only."""
+    args = request.args.to_dict(flat=False)
+    args["source"] = source
+    return url_for("maps.hotspot_map", **args, _anchor="results")
 
 
 def _preset_url(period: str) -> str:

@@ -138,8 +138,9 @@ def test_ward_rates_use_the_configured_population(lead, app, tmp_path):
     population = tmp_path / "population.json"
     population.write_text(
         '{"source": "test", "confirmed": true, "wards": {'
-        f'"{BISHOPSGATE}": {{"residents": 100, "daytime_population": 20000}},'
-        f'"{CRIPPLEGATE}": {{"residents": 3000, "daytime_population": 10000}}'
+        f'"{BISHOPSGATE}": {{"residents": 600, "daytime_population": 20000}},'
+        f'"{CRIPPLEGATE}": {{"residents": 3000, "daytime_population": 10000}},'
+        f'"{CHEAP}": {{"residents": 499, "daytime_population": 5000}}'
         "}}"
     )
     add_incidents([CENTRAL_CELL] * 6)
@@ -152,12 +153,16 @@ def test_ward_rates_use_the_configured_population(lead, app, tmp_path):
 
     wards = {ward.code: ward for ward in data.wards}
     assert data.population.confirmed
-    assert wards[BISHOPSGATE].resident_rate == pytest.approx(60.0)
+    assert wards[BISHOPSGATE].resident_rate == pytest.approx(10.0)
     assert wards[BISHOPSGATE].daytime_rate == pytest.approx(0.3)
     assert wards[CRIPPLEGATE].resident_rate == pytest.approx(1.0)
-    # 100 residents say little: Bishopsgate's smoothed rate moves towards the overall 9 / 3,100.
+    # 600 residents say little: Bishopsgate's smoothed rate moves towards the overall 9 / 4,099.
     assert wards[BISHOPSGATE].resident_rate_smoothed < wards[BISHOPSGATE].resident_rate
-    assert wards[CHEAP].resident_rate is None
+    # Under 500 residents, a rate per 1,000 residents is not shown; by day it is.
+    assert wards[CHEAP].resident_rate is wards[CHEAP].resident_rate_smoothed is None
+    assert wards[CHEAP].daytime_rate == 0.0
+    assert data.rates_hidden
+    assert wards["E05009288"].resident_rate is None  # Aldersgate: no population given
 
 
 def test_packaged_ward_population_covers_every_ward(app, db_session):
