@@ -68,8 +68,8 @@ def _expect_saved(page, message: str) -> None:
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(message)
 
 
-def _open_case(page, title: str) -> int:
-    page.goto("/cases/new")
+def _open_case(page, title: str, incident: int | None = None) -> int:
+    page.goto("/cases/new" + (f"?incident={incident}" if incident else ""))
     page.get_by_label("Case title").fill(title)
     page.get_by_label("Summary of the problem").fill(f"{title}: reported by several residents.")
     choose(page, "Restrict this case?", "No")
@@ -109,7 +109,10 @@ def lead_cases(browser, live_server, signed_in_state) -> LeadCases:
     monitor = PageMonitor(label="the ASB lead preparing cases")
     monitor.attach(context, page)
     try:
-        case = _open_case(page, "Graffiti in the London Wall car park")
+        # With an incident, so the Case Review application lists whether it counts.
+        case = _open_case(
+            page, "Graffiti in the London Wall car park", incident=live_server.incident_ids[0]
+        )
         person = _add_person(page, case, "Victim", VICTIM, date(1961, 5, 14))
         _add_person(page, case, "Alleged perpetrator", PERPETRATOR, date(1994, 2, 3))
         _record_intervention(page, case, "Community Protection Warning")
