@@ -107,6 +107,9 @@ def hot_and_cold_spots(
         label = f"{kind}, {abs(level)} % confidence: {_plural(int(data.counts[index]), 'incident')}"
         if cell in hotspot_of_cell:
             label += f" (hotspot {hotspot_of_cell[cell]})"
+        if cell in data.anonymous_squares:
+            point = data.anonymous_squares[cell]
+            label += f"; {point.records:,} of them at police.uk's anonymous point: {point.place}"
         properties.append(
             {"label": label, "url": cell_url(cell), "style": fill(HOT_COLD_COLOURS[level], 0.75)}
         )

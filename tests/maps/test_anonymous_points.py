@@ -19,6 +19,7 @@ from tests.maps.helpers import (
     CENTRAL_CELL,
     add_incidents,
     days_ago,
+    labelled_features,
     last_28_days,
     neighbourhood,
     noise,
@@ -203,3 +204,15 @@ def test_rates_under_500_people_are_hidden_and_the_source_is_given(db_session, c
     assert "Not shown: 120 residents" in html  # Bishopsgate
     aldersgate = re.search(r"Aldersgate</a></th>(.*?)</tr>", html, re.S).group(1)
     assert "Not shown" not in aldersgate  # 1,450 residents
+
+
+def test_the_squares_on_the_map_name_the_anonymous_point(police_station, client, login_as):
+    login_as(Role.ASB_LEAD, "community-safety")
+
+    features = labelled_features(client.get("/map?period=28-days").get_data(as_text=True))
+
+    marked = [label for label in features if "police.uk's anonymous point" in label]
+    assert any(
+        label.startswith("Hot spot") and label.endswith(f"anonymous point: {POLICE_STATION}")
+        for label in marked
+    )
