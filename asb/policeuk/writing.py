@@ -102,7 +102,6 @@ class IncidentWriter(ABC):
     """Writes a batch's new incidents in bulk and says how many were new; one per file."""
 
     def __init__(self, connection: Connection, run: PoliceUkImport, police: Agency) -> None:
-        self.connection = connection
         self.raw = connection.connection.driver_connection
         self.police_name = police.name
         self.months: dict[str, tuple[int, object, object, str]] = {}
