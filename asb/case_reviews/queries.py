@@ -129,16 +129,16 @@ class CaseIncidentRow:
 
 
 def case_incident_rows(
-    user: User, application: CaseReviewApplication, rows: list[ComplaintRow]
+    user: User, case: Case | None, rows: list[ComplaintRow] | None = None
 ) -> list[CaseIncidentRow]:
     """The incidents on the case the user may see, each with whether it counts and why not.
 
-    `rows` are the complaints the user is shown, so a cited incident carries its verdict.
+    `rows` are the complaints of an application the user is shown, so a cited incident
+    carries its verdict; without an application, a complaint is one that could be cited.
     """
-    case = case_shown(user, application)
     if case is None:
         return []
-    cited = {row.complaint.incident_id: row for row in rows if row.complaint.incident_id}
+    cited = {row.complaint.incident_id: row for row in rows or [] if row.complaint.incident_id}
     result = []
     for link in sorted(case.incident_links, key=lambda link: link.incident.occurred_from):
         incident = link.incident

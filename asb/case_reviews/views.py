@@ -177,7 +177,12 @@ def new_application():
             db.session.commit()
             flash(f"ASB Case Review application {application.reference} logged.", "success")
             return redirect(url)
-    return render_template("case_reviews/new.html", form=form, case=case)
+    return render_template(
+        "case_reviews/new.html",
+        form=form,
+        case=case,
+        case_incidents=queries.case_incident_rows(signed_in_user(), case),
+    )
 
 
 @blueprint.get("/<int:application_id>")
@@ -199,7 +204,7 @@ def show_application(application_id: int):
         settings=settings,
         threshold=threshold,
         complaints=complaints,
-        case_incidents=queries.case_incident_rows(user, application, complaints),
+        case_incidents=queries.case_incident_rows(user, case, complaints),
         recommendations=queries.recommendations(application),
         show_applicant=show_applicant,
         may_manage=can(user, Permission.MANAGE_CASE_REVIEWS),

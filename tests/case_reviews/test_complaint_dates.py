@@ -197,7 +197,7 @@ def test_the_application_says_which_incidents_on_its_case_count_and_why_others_d
         application = db.session.get(CaseReviewApplication, logged_id(response))
         threshold = queries.threshold_result(application, case_review_settings())
         shown = queries.case_incident_rows(
-            officer, application, queries.complaint_rows(officer, application, threshold)
+            officer, application.case, queries.complaint_rows(officer, application, threshold)
         )
         assert hidden.id not in {row.incident.id for row in shown}
         assert cited.id in {row.incident.id for row in shown}
@@ -276,3 +276,26 @@ def test_a_complaint_can_still_be_given_its_own_dates(client, login_as):
         assert _verdicts(application_id) == {
             incident.id: "made more than one month after the behaviour"
         }
+
+
+def test_logging_an_application_on_a_case_shows_which_incidents_can_be_cited(client, login_as):
+    with freeze_time(RECEIVED):
+        lead = login_as(Role.ASB_LEAD, "community-safety")
+        complaint = IncidentFactory(occurred_from=at_noon(date(2026, 7, 1)))
+        observed = IncidentFactory(
+            occurred_from=at_noon(date(2026, 7, 2)), report_kind=ReportKind.OBSERVATION
+        )
+        case = open_case(
+            title="Noise",
+            summary="Noise",
+            lead_agency=agency("community-safety"),
+            actor=lead,
+            incidents=[complaint, observed],
+        )
+        db.session.commit()
+        page = visible_text(client.get(f"/case-reviews/new?case={case.id}"))
+    assert f"{complaint.reference} 1 July 2026 1 July 2026 Yes" in page
+    assert (
+        f"{observed.reference} 2 July 2026 Not a complaint "
+        "No: an officer's observation, not a complaint"
+    ) in page
