@@ -3,6 +3,7 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 
 from asb.forms import BaseForm, ChoiceField, whole_number
+from asb.incidents.vocabulary import IncidentSource
 from asb.overview.queries import DEFAULT_MONTHS, PERIOD_MONTHS, Interval, OverviewFilters
 
 
@@ -25,6 +26,16 @@ class OverviewFilterForm(BaseForm):
         widget=GovSelect(),
     )
     agency = ChoiceField("Recording agency", default="", widget=GovSelect())
+    source = ChoiceField(
+        "Records",
+        choices=[
+            ("", "Partnership and police.uk records"),
+            (IncidentSource.PARTNERSHIP.value, "Partnership records only"),
+            (IncidentSource.POLICE_UK.value, "police.uk records only"),
+        ],
+        default="",
+        widget=GovSelect(),
+    )
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,4 +46,5 @@ class OverviewFilterForm(BaseForm):
             months=whole_number(self.months.data) or DEFAULT_MONTHS,
             interval=Interval(self.interval.data or Interval.MONTH.value),
             agency_id=whole_number(self.agency.data),
+            source=IncidentSource(self.source.data) if self.source.data else None,
         )

@@ -187,6 +187,7 @@ class Overview:
     open_work: list[queries.OpenWorkRow]
     awaiting_triage: list[queries.AwaitingTriageRow]
     repeat_locations: repeats.RepeatLocations
+    anonymous_points: list[repeats.AnonymousPoint]
     repeat_victims: repeats.RepeatVictims
     charts: dict[str, Markup]
 
@@ -216,6 +217,12 @@ def overview(user: User, filters: OverviewFilters, as_of: date | None = None) ->
         key,
         lambda: repeats.repeat_locations(user, filters, as_of),
     )
+    anonymous_points = cached(
+        "overview-anonymous-points",
+        user,
+        key,
+        lambda: repeats.anonymous_points(user, filters, as_of),
+    )
     open_work = queries.open_work_by_age(user, filters, as_of)
     awaiting = queries.awaiting_triage_by_agency(user, filters)
     partnership = [Signal.COMPLAINTS, Signal.OBSERVATIONS]
@@ -230,6 +237,7 @@ def overview(user: User, filters: OverviewFilters, as_of: date | None = None) ->
         open_work=open_work,
         awaiting_triage=awaiting,
         repeat_locations=repeat_locations,
+        anonymous_points=anonymous_points,
         repeat_victims=repeats.visible_repeat_victims(user, filters, as_of),
         charts={
             "over_time": over_time_chart(over_time),

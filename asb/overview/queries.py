@@ -22,10 +22,12 @@ from asb.extensions import db
 from asb.geo.services import geography
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import Category, IncidentSource, IncidentStatus, ReportKind
+from asb.maps.anonymous_points import outside_the_area
 from asb.policy import visible_cases, visible_incidents
 
 PERIOD_MONTHS = (3, 6, 12, 24)
 DEFAULT_MONTHS = 12
+JUST_OUTSIDE = "Just outside the City boundary"
 
 
 class Interval(StrEnum):
@@ -53,6 +55,7 @@ class OverviewFilters:
     months: int = DEFAULT_MONTHS
     interval: Interval = Interval.MONTH
     agency_id: int | None = None
+    source: IncidentSource | None = None  # None: partnership and police.uk records
 
 
 # -- Periods -------------------------------------------------------------------------------
@@ -108,6 +111,8 @@ def visible_in_window(user: User, filters: OverviewFilters, start: date, end: da
     ]
     if filters.agency_id:
         conditions.append(Incident.recording_agency_id == filters.agency_id)
+    if filters.source:
+        conditions.append(Incident.source == filters.source)
     return conditions
 
 
@@ -229,11 +234,14 @@ def incident_mix(user: User, filters: OverviewFilters, as_of: date | None = None
     """One grouped pass over the window, rolled up three ways (one scan, not three)."""
     as_of = as_of or today_in_london()
     start = period_starts(filters.interval, filters.months, as_of)[0]
+    # Records police.uk places in a neighbouring borough's LSOA are in no ward of the City.
+    edge = outside_the_area()
     rows = db.session.execute(
         select(
             Incident.category,
             Incident.recording_agency_id,
             Incident.ward_code,
+            edge,
             Incident.source,
             Incident.report_kind,
             func.count(),
@@ -243,6 +251,7 @@ def incident_mix(user: User, filters: OverviewFilters, as_of: date | None = None
             Incident.category,
             Incident.recording_agency_id,
             Incident.ward_code,
+            edge,
             Incident.source,
             Incident.report_kind,
         )
@@ -252,7 +261,7 @@ def incident_mix(user: User, filters: OverviewFilters, as_of: date | None = None
     categories: dict[str, MixRow] = {}
     agencies: dict[str, MixRow] = {}
     wards: dict[str, MixRow] = {}
-    for category, agency_id, ward_code, source, kind, count in rows:
+    for category, agency_id, ward_code, just_outside, source, kind, count in rows:
         signal = signal_of(source, kind)
         # police.uk publishes no category (imports carry a placeholder), so it is left out.
         if signal is not Signal.POLICE_UK:
@@ -261,10 +270,15 @@ def incident_mix(user: User, filters: OverviewFilters, as_of: date | None = None
             categories[category.value].counts[signal] += count
         agencies.setdefault(str(agency_id), MixRow(str(agency_id), agency_names[agency_id]))
         agencies[str(agency_id)].counts[signal] += count
-        ward_key = ward_code or ""
-        ward_label = ward_names.get(ward_code, ward_code) if ward_code else "No ward recorded"
-        wards.setdefault(ward_key, MixRow(ward_key, ward_label))
-        wards[ward_key].counts[signal] += count
+        if just_outside:
+            # Keyed apart from "No ward recorded"; an empty key links to no ward.
+            group, ward_key, ward_label = JUST_OUTSIDE, "", JUST_OUTSIDE
+        else:
+            ward_key = ward_code or ""
+            ward_label = ward_names.get(ward_code, ward_code) if ward_code else "No ward recorded"
+            group = ward_key
+        wards.setdefault(group, MixRow(ward_key, ward_label))
+        wards[group].counts[signal] += count
     return Mix(_sorted_rows(categories), _sorted_rows(agencies), _sorted_rows(wards))
 
 

@@ -14,6 +14,7 @@ from asb.extensions import db
 from asb.geo.places import place_key_sql
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import IncidentSource, ReportKind
+from asb.maps.anonymous_points import DOMINANT_SHARE, at_anonymous_point
 from asb.overview.queries import OverviewFilters, visible_in_window
 from asb.people.victimisation import Report, repeat_settings, repeat_victims
 from asb.policy import personal_details_visible, visible_incidents
@@ -82,6 +83,61 @@ def repeat_locations(
     ]
     found.sort(key=lambda location: (-location.incidents, -location.last.timestamp()))
     return RepeatLocations(found[:LIST_LIMIT], len(found), start, end)
+
+
+@dataclass
+class AnonymousPoint:
+    """One of police.uk's anonymous points in one 100 m square, and that square's records."""
+
+    grid_cell: int
+    place: str
+    ward: str | None
+    records: int
+    square_incidents: int
+    last: datetime
+
+    @property
+    def dominates_square(self) -> bool:
+        return self.square_incidents > 0 and self.records / self.square_incidents > DOMINANT_SHARE
+
+
+def anonymous_points(
+    user: User, filters: OverviewFilters, as_of: date | None = None
+) -> list[AnonymousPoint]:
+    """police.uk's anonymous points ("On or near Police Station") with the threshold or more
+    records in the repeat window: listed apart from real places, since police.uk put them
+    there (asb.maps.anonymous_points)."""
+    as_of = as_of or today_in_london()
+    threshold, _ = repeat_settings()
+    start, end = repeat_window(as_of)
+    window = visible_in_window(user, filters, start, end)
+    rows = db.session.execute(
+        select(
+            Incident.grid_cell,
+            Incident.location_description,
+            func.count(),
+            func.min(Incident.ward_name),
+            func.max(Incident.occurred_from),
+        )
+        .where(*window, at_anonymous_point(), Incident.grid_cell.is_not(None))
+        .group_by(Incident.grid_cell, Incident.location_description)
+        .having(func.count() >= threshold)
+    ).all()
+    if not rows:
+        return []
+    squares = dict(
+        db.session.execute(
+            select(Incident.grid_cell, func.count())
+            .where(*window, Incident.grid_cell.in_(sorted({row[0] for row in rows})))
+            .group_by(Incident.grid_cell)
+        ).all()
+    )
+    found = [
+        AnonymousPoint(cell, place, ward, count, int(squares.get(cell, count)), last)
+        for cell, place, count, ward, last in rows
+    ]
+    found.sort(key=lambda point: (-point.records, point.place, point.grid_cell))
+    return found[:LIST_LIMIT]
 
 
 @dataclass
