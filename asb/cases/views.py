@@ -83,6 +83,7 @@ def _render_queue(template: str, shown: list[Case], filters: queries.CaseFilters
         overdue_actions=queries.overdue_action_case_ids(shown),
         today=today_in_london(),
         action_form=BaseForm(),
+        may_download=bool(shown),
         **extra,
     )
 
