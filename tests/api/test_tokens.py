@@ -205,3 +205,13 @@ def test_a_tokens_last_use_is_recorded(client, make_user, token_for):
     db.session.refresh(token)
     assert token.last_used_at is not None
     assert utcnow() - token.last_used_at < timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("value", ["\x00", "a" * 5000, "é" * 81, "%00", "9" * 400, "<script>"])
+def test_hostile_answers_on_the_tokens_page_never_meet_a_server_error(client, login_as, value):
+    login_as(Role.OFFICER)
+
+    for data in ({"name": value, "lifetime": "30"}, {"name": "Fine", "lifetime": value}):
+        response = client.post("/account/api-tokens", data=data)
+        assert response.status_code < 500
+    assert client.post("/account/api-tokens/99999999999/revoke").status_code == 404
