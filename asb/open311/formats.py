@@ -93,7 +93,7 @@ def to_xml(root: str, data: dict | list) -> str:
     holder = ElementTree.Element("holder")
     _element(holder, root, data)
     body = ElementTree.tostring(holder[0], encoding="unicode", short_empty_elements=True)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + body
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
 def respond(fmt: str, root: str, data: dict | list, *, status: int = 200) -> Response:

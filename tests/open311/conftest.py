@@ -82,5 +82,5 @@ def xml(response: TestResponse) -> ElementTree.Element:
     """The response's XML document (asb's own output, so the standard parser is safe)."""
     assert response.mimetype == "text/xml"
     body = response.get_data(as_text=True)
-    assert body.startswith('<?xml version="1.0" encoding="utf-8"?>')
+    assert body.startswith('<?xml version="1.0" encoding="UTF-8"?>')
     return ElementTree.fromstring(response.get_data())  # noqa: S314 - asb's own output
