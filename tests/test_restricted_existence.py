@@ -457,7 +457,11 @@ LISTS = [
     "/incidents?text={incident}",
     "/incidents/export.csv",
     "/incidents/export.csv?text={incident}",
+    "/cases/export.csv",
+    "/cases/team/export.csv?text={case}",
+    "/cases/all/export.csv",
     "/interventions/deadlines",
+    "/interventions/deadlines.csv",
     "/case-reviews",
     "/notifications",
     "/overview",
@@ -496,6 +500,8 @@ def test_no_list_search_or_export_names_a_restricted_record(app, world, path):
         ("/cases/all?text={case}", "restricted_case"),
         ("/case-reviews", "about_restricted_case"),
         ("/interventions/deadlines", "restricted_case"),
+        ("/cases/all/export.csv?text={case}", "restricted_case"),
+        ("/interventions/deadlines.csv", "restricted_case"),
     ],
 )
 def test_the_asb_lead_finds_the_restricted_records_in_the_same_lists(
