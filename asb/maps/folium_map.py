@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import folium
-from branca.element import CssLink, JavascriptLink
+from branca.element import CssLink, JavascriptLink, MacroElement
+from folium.template import Template
 
 from asb.maps import grid, map_layers
 from asb.maps.hotspots import HotspotData
@@ -24,6 +25,9 @@ from asb.maps.map_style import LegendEntry
 from asb.maps.queries import MapPoint, WardData
 
 MAP_ID = "hotspots"
+# The element under the map that says so when the base map cannot be shown.
+STATUS_ID = "map-status"
+NO_BASE_MAP = "Base map unavailable: the ward outlines and labels still show where things are."
 MIN_ZOOM = 12
 MAX_ZOOM = 19
 
@@ -35,6 +39,13 @@ class RenderedMap:
     scripts: list[str]
     script: str
     legends: dict[str, list[LegendEntry]]
+    # False when no tile server is configured: the page then says the base map is unavailable.
+    base_map: bool
+
+    @property
+    def status(self) -> str:
+        """What the status under the map says as the page loads (a failed tile says so later)."""
+        return "" if self.base_map else NO_BASE_MAP
 
 
 @dataclass(frozen=True)
@@ -99,7 +110,7 @@ def build_map(
             overlay=True,
             control=False,
             max_zoom=MAX_ZOOM,
-        ).add_to(fmap)
+        ).add_child(_NoBaseMapMessage()).add_to(fmap)
 
     legends: dict[str, list[LegendEntry]] = {}
     layer, legends["gi"] = map_layers.hot_and_cold_spots(data, urls.cell_list)
@@ -125,10 +136,36 @@ def build_map(
     fmap.fit_bounds(bounds)
     # Collapsed: open, the list would cover the north-east of the City.
     folium.LayerControl(collapsed=True).add_to(fmap)
-    return _take_apart(fmap, urls.static, legends)
+    return _take_apart(fmap, urls.static, legends, base_map=bool(tile_url))
 
 
-def _take_apart(fmap: folium.Map, static: Callable[[str], str], legends) -> RenderedMap:
+class _NoBaseMapMessage(MacroElement):
+    """When a tile fails to load (an intranet with no internet, the tile server down), the
+    status under the map says the base map is unavailable; the outlines and ward names still
+    carry the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.on('tileerror', function () {
+                var status = document.getElementById({{ this.status_id|tojson }});
+                if (status && !status.textContent) {
+                    status.textContent = {{ this.message|tojson }};
+                }
+            });
+        {% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "NoBaseMapMessage"
+        self.status_id = STATUS_ID
+        self.message = NO_BASE_MAP
+
+
+def _take_apart(
+    fmap: folium.Map, static: Callable[[str], str], legends, *, base_map: bool
+) -> RenderedMap:
     figure = fmap.get_root()
     figure.render()
     static_root = static("dist/")
@@ -148,4 +185,5 @@ def _take_apart(fmap: folium.Map, static: Callable[[str], str], legends) -> Rend
         scripts=scripts,
         script=figure.script.render(),
         legends=legends,
+        base_map=base_map,
     )

@@ -2,6 +2,11 @@
 
 Tooltips, popups and clicks are built with DOM calls: labels go in as text, never as HTML,
 and a click follows the feature's own link.
+
+Shapes are kept out of the Tab order and hidden from assistive technology: Leaflet would make
+each shaded square and ward a Tab stop with no name, hundreds of them. A keyboard or screen
+reader user reaches the same figures and links through the tables under the map. The ward
+outlines carry the wards' names, drawn on the map, so it reads without a base map.
 """
 
 from __future__ import annotations
@@ -63,13 +68,38 @@ class _PointCluster(FastMarkerCluster):
     )
 
 
+_HIDE_SHAPE = """layer.on('add', function () {
+            var shape = layer.getElement();
+            shape.setAttribute('aria-hidden', 'true');
+            shape.setAttribute('tabindex', '-1');
+        });"""
+
 _LINKED_FEATURE = JsCode(
     """function (feature, layer) {
         var label = document.createElement('span');
         label.textContent = feature.properties.label;
         layer.bindTooltip(label, {sticky: true});
         layer.on('click', function () { window.location.assign(feature.properties.url); });
-    }"""
+        HIDE_SHAPE
+    }""".replace("HIDE_SHAPE", _HIDE_SHAPE)
+)
+
+_DECORATION = JsCode("function (feature, layer) { " + _HIDE_SHAPE + " }")
+
+# The ward's name at its centre, as text; the label is drawn, not announced.
+_NAMED_WARD = JsCode(
+    """function (feature, layer) {
+        var label = document.createElement('span');
+        label.textContent = feature.properties.name;
+        layer.bindTooltip(label, {
+            permanent: true, direction: 'center', className: 'asb-map-ward-label',
+            interactive: false
+        });
+        layer.on('tooltipopen', function (event) {
+            event.tooltip.getElement().setAttribute('aria-hidden', 'true');
+        });
+        HIDE_SHAPE
+    }""".replace("HIDE_SHAPE", _HIDE_SHAPE)
 )
 
 _POINT_CALLBACK = """function (row) {
@@ -256,15 +286,22 @@ def incident_points(
 
 
 def outlines(area: dict, ward_outlines: dict) -> list[folium.GeoJson]:
-    """The ward outlines (a layer that can be hidden), then the City's (always shown)."""
+    """The ward outlines with their names (a layer that can be hidden), then the City's
+    (always shown)."""
     ward_style = {"color": "#505a5f", "weight": 1, "dashArray": "4 3", "fill": False}
     return [
-        folium.GeoJson(_styled(ward_outlines, ward_style), name="Ward outlines", interactive=False),
+        folium.GeoJson(
+            _styled(ward_outlines, ward_style),
+            name="Ward outlines and names",
+            interactive=False,
+            on_each_feature=_NAMED_WARD,
+        ),
         folium.GeoJson(
             _styled(area, {"color": BRAND, "weight": 3, "fill": False}),
             name="City outline",
             control=False,
             interactive=False,
+            on_each_feature=_DECORATION,
         ),
     ]
 

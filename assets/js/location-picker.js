@@ -37,6 +37,12 @@
  *
  * Optional on both: data-label="..." overrides the map's accessible name.
  * data-tile-attribution is treated as plain text (HTML is escaped).
+ *
+ * The outlines are decoration: not in the Tab order and hidden from assistive
+ * technology (the text inputs and the page say where things are). Ward names
+ * are drawn at their wards, so the map can be read without a base map. With no
+ * data-tile-url no tile is requested; with none, or when tiles fail to load,
+ * a status message under the map says the base map is unavailable.
  */
 (function () {
   'use strict'
@@ -65,9 +71,10 @@
     weight: 1,
     opacity: 0.8,
     dashArray: '4 3',
-    fill: true, // (invisible) fill so the ward tooltip works inside the ward
-    fillOpacity: 0
+    fill: false,
+    interactive: false
   }
+  var NO_BASE_MAP = 'Base map unavailable: the ward outlines and labels still show where things are.'
 
   function escapeHtml (text) {
     return String(text)
@@ -127,18 +134,54 @@
     container.setAttribute('aria-label',
       element.getAttribute('data-label') || options.label)
 
+    var status = document.createElement('p')
+    status.className = 'govuk-body-s asb-map-status'
+    status.setAttribute('role', 'status')
+    element.parentNode.insertBefore(status, element.nextSibling)
+    function noBaseMap () {
+      if (!status.textContent) status.textContent = NO_BASE_MAP
+    }
+
     var tileUrl = element.getAttribute('data-tile-url')
     if (tileUrl) {
-      // If the tile server is unreachable the tiles just fail to load; the
-      // boundary and ward outlines (vector layers) are still drawn.
+      // If the tile server is unreachable (an intranet, the server down) the
+      // boundary, ward outlines and ward names (vector layers) carry the map.
       L.tileLayer(tileUrl, {
         maxZoom: 19,
         attribution: escapeHtml(element.getAttribute('data-tile-attribution') || ''),
         crossOrigin: false
-      }).addTo(map)
+      }).on('tileerror', noBaseMap).addTo(map)
+    } else {
+      noBaseMap()
     }
 
     return map
+  }
+
+  // Leaflet makes every interactive path a Tab stop with no name: decoration
+  // must be neither focusable nor announced.
+  function hideFromAssistiveTechnology (layer) {
+    var element = layer.getElement && layer.getElement()
+    if (!element) return
+    element.setAttribute('aria-hidden', 'true')
+    element.setAttribute('tabindex', '-1')
+  }
+
+  function labelWard (feature, layer) {
+    var name = feature && feature.properties && feature.properties.name
+    if (!name) return
+    // A node, not an HTML string, so names are never parsed as HTML.
+    var label = document.createElement('span')
+    label.textContent = String(name)
+    layer.bindTooltip(label, {
+      permanent: true,
+      direction: 'center',
+      className: 'asb-map-ward-label',
+      interactive: false
+    })
+    layer.on('tooltipopen', function (event) {
+      event.tooltip.getElement().setAttribute('aria-hidden', 'true')
+    })
   }
 
   function fetchGeoJson (url) {
@@ -158,18 +201,8 @@
 
     if (wardsUrl) {
       pending.push(fetchGeoJson(wardsUrl).then(function (data) {
-        var wards = L.geoJSON(data, {
-          style: WARD_STYLE,
-          onEachFeature: function (feature, layer) {
-            var name = feature && feature.properties && feature.properties.name
-            if (name) {
-              // Pass a node (not an HTML string) so names are never parsed as HTML.
-              var label = document.createElement('span')
-              label.textContent = String(name)
-              layer.bindTooltip(label, { sticky: true })
-            }
-          }
-        }).addTo(map)
+        var wards = L.geoJSON(data, { style: WARD_STYLE, onEachFeature: labelWard }).addTo(map)
+        wards.eachLayer(hideFromAssistiveTechnology)
         wards.bringToBack()
         return wards
       }).catch(function (error) {
@@ -180,6 +213,7 @@
     if (boundaryUrl) {
       pending.push(fetchGeoJson(boundaryUrl).then(function (data) {
         var boundary = L.geoJSON(data, { style: BOUNDARY_STYLE }).addTo(map)
+        boundary.eachLayer(hideFromAssistiveTechnology)
         if (fitToBoundary && boundary.getBounds().isValid()) {
           map.fitBounds(boundary.getBounds(), { padding: [10, 10] })
         }
@@ -204,7 +238,9 @@
       if (marker) {
         marker.setLatLng(latlng)
       } else {
-        marker = L.circleMarker(latlng, MARKER_STYLE).addTo(map)
+        marker = L.circleMarker(latlng, Object.assign({ interactive: false }, MARKER_STYLE))
+          .addTo(map)
+        hideFromAssistiveTechnology(marker)
       }
       marker.bringToFront()
     }
@@ -266,7 +302,8 @@
     }
 
     var map = createMap(element, { label: DISPLAY_LABEL, scrollWheelZoom: false })
-    L.circleMarker(latlng, Object.assign({ interactive: false }, MARKER_STYLE)).addTo(map)
+    hideFromAssistiveTechnology(
+      L.circleMarker(latlng, Object.assign({ interactive: false }, MARKER_STYLE)).addTo(map))
     addOutlines(map, element, false)
     element.asbMap = map
     return map
