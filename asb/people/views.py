@@ -67,10 +67,6 @@ def add_person(case_id: int):
             )
             if can(user, Permission.VIEW_PERSON_DETAILS, person)
         ]
-        # The search stays on record whether or not the person is then added.
-        record_view(
-            "people.searched", actor=user, obj=case, matches=[person.id for person in matches]
-        )
         form.offer_matches(matches)
         if not matches:
             form.existing_person.data = None
@@ -78,7 +74,7 @@ def add_person(case_id: int):
         if matches and not form.existing_person.data:
             if form.matches_shown.data == "yes":
                 form.existing_person.errors.append(CHOOSE_MATCH)
-            return _render_person_form(form, case, draft)
+            return _render_person_form(form, case, draft, matches)
         try:
             link = services.add_person_to_case(
                 case,
@@ -93,11 +89,12 @@ def add_person(case_id: int):
             db.session.rollback()
             form.existing_person.errors.append(str(error))
         else:
+            _record_search(case, matches)
             url = record_result(url_for("cases.show_case", case_id=case.id, _anchor="people"))
             db.session.commit()
             flash(f"{link.person.name} added to the case as {link.role.label.lower()}.", "success")
             return redirect(url)
-    return _render_person_form(form, case, draft)
+    return _render_person_form(form, case, draft, matches)
 
 
 def _draft(case: Case, form: PersonForm) -> queries.PersonDraft | None:
@@ -118,7 +115,21 @@ def _draft(case: Case, form: PersonForm) -> queries.PersonDraft | None:
     return draft
 
 
-def _render_person_form(form: PersonForm, case: Case, draft):
+def _record_search(case: Case, matches: list[Person]) -> None:
+    """The search for existing people stays on record whether or not the person is then
+    added; a repeated submission answered with the first one's result searched nothing new."""
+    record_event(
+        "people.searched",
+        actor=signed_in_user(),
+        obj=case,
+        matches=[person.id for person in matches],
+    )
+
+
+def _render_person_form(form: PersonForm, case: Case, draft, matches: list[Person]):
+    if request.method == "POST":
+        _record_search(case, matches)
+        db.session.commit()
     return render_template("people/add.html", form=form, case=case, draft=draft)
 
 
