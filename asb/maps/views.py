@@ -80,23 +80,5 @@ def hotspot_map():
         qualifier_name=QUALIFIER_NAMES.get(filters.qualifier) if filters.qualifier else None,
         period=form.period.data,
         data_ends=data_ends,
-        preset_url=_preset_url,
         smallest_rate_base=queries.SMALLEST_RATE_BASE,
-        source_url=_source_url,
     )
-
-
-def _source_url(source: str) -> str:
-    """This page with the same filters, showing records of one source only."""
-    args = request.args.to_dict(flat=False)
-    args["source"] = source
-    return url_for("maps.hotspot_map", **args, _anchor="results")
-
-
-def _preset_url(period: str) -> str:
-    """This page with the same filters over another preset period."""
-    args = request.args.to_dict(flat=False)
-    for name in ("date_from", "date_to"):
-        args.pop(name, None)
-    args["period"] = period
-    return url_for("maps.hotspot_map", **args, _anchor="results")
