@@ -18,11 +18,13 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
+import pyotp
 import pytest
 
 from tests.browser.conftest import (  # noqa: F401 - fixtures used by name
     LIVE_HOST,
     PASSWORD,
+    TOTP_SECRETS,
     USERS,
     LiveServer,
     _browser_prerequisites,
@@ -44,18 +46,22 @@ def _seed(app) -> int:
     """
     from asb.auth.models import Role
     from asb.auth.services import create_user, find_agency
+    from asb.database import utcnow
     from asb.extensions import db
     from asb.maps import grid
 
     with app.app_context():
         for email, name, role, agency_code in USERS.values():
-            create_user(
+            user = create_user(
                 email=email,
                 name=name,
                 agency=find_agency(agency_code),
                 role=Role(role),
                 password=PASSWORD,
             )
+            if user.requires_two_factor:  # set up, as the sign-in helper expects
+                user.two_factor_secret = TOTP_SECRETS.setdefault(email, pyotp.random_base32())
+                user.two_factor_enabled_at = utcnow()
         rng = np.random.default_rng(3)
         cells = grid.study_cells()
         noise = [
