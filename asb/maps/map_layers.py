@@ -98,6 +98,18 @@ _NAMED_WARD = JsCode(
         layer.on('tooltipopen', function (event) {
             event.tooltip.getElement().setAttribute('aria-hidden', 'true');
         });
+        // At the centre of the ward's largest part (Leaflet would take its first).
+        layer.on('add', function () {
+            var latlngs = layer.getLatLngs();
+            var parts = L.LineUtil.isFlat(latlngs[0]) ? [latlngs] : latlngs;
+            var largest = parts[0][0], largestArea = -1;
+            parts.forEach(function (part) {
+                var b = L.latLngBounds(part[0]);
+                var area = (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest());
+                if (area > largestArea) { largest = part[0]; largestArea = area; }
+            });
+            layer.getTooltip().setLatLng(L.PolyUtil.polygonCenter(largest, L.CRS.EPSG3857));
+        });
         HIDE_SHAPE
     }""".replace("HIDE_SHAPE", _HIDE_SHAPE)
 )

@@ -182,6 +182,25 @@
     layer.on('tooltipopen', function (event) {
       event.tooltip.getElement().setAttribute('aria-hidden', 'true')
     })
+    // Leaflet would put a ward in two parts at the centre of its first part.
+    layer.on('add', function () {
+      layer.getTooltip().setLatLng(centreOfLargestPart(layer.getLatLngs()))
+    })
+  }
+
+  function centreOfLargestPart (latlngs) {
+    var parts = L.LineUtil.isFlat(latlngs[0]) ? [latlngs] : latlngs
+    var largest = null
+    var largestArea = -1
+    for (var i = 0; i < parts.length; i++) {
+      var bounds = L.latLngBounds(parts[i][0])
+      var area = (bounds.getNorth() - bounds.getSouth()) * (bounds.getEast() - bounds.getWest())
+      if (area > largestArea) {
+        largest = parts[i][0]
+        largestArea = area
+      }
+    }
+    return L.PolyUtil.polygonCenter(largest, L.CRS.EPSG3857)
   }
 
   function fetchGeoJson (url) {
