@@ -55,7 +55,9 @@ def report_noise_on_the_map(page, reporter_email: str) -> str:
     expect(summary).to_contain_text("Describe what happened")
     assert_accessible(page, "the what page with errors")
     choose(page, "What kind of problem is it?", "Noise, like loud music, parties or shouting")
-    page.get_by_label("Describe what happened").fill("Drumming and loud music from the walkway flats.")
+    page.get_by_label("Describe what happened").fill(
+        "Drumming and loud music from the walkway flats."
+    )
     continue_to(page, "Where did it happen?")
 
     # Where: a point on the map (the street is optional once there is one).
