@@ -1,7 +1,7 @@
 """text messages to reporters, and the note a report is passed on with
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-11-29
 
 A reporter who gave a phone number and no email address is kept informed by text message:
@@ -13,8 +13,8 @@ submission key belongs to no user.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0024"
-down_revision = "0023"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
