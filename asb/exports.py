@@ -26,7 +26,6 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from werkzeug.datastructures import MultiDict
 
 from asb.calendar import LONDON
 
@@ -40,12 +39,6 @@ XLSX_DATETIME_SECONDS_FORMAT = "yyyy-mm-dd hh:mm:ss"
 SHEET_TITLE_MAX = 31  # Excel's limit
 
 Value = str | int | float | Decimal | bool | date | datetime | None
-
-
-def audited_filters(args: MultiDict) -> dict[str, list[str]]:
-    """The query string exactly as sent, for an audit entry: every key, and every value of a
-    repeated key (?status=new&status=open keeps both)."""
-    return {key: list(args.getlist(key)) for key in args}
 
 
 def _is_number(text: str) -> bool:

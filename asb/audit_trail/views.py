@@ -27,7 +27,7 @@ from asb.audit.services import record_event, record_view, request_filters
 from asb.audit_trail import queries
 from asb.audit_trail.forms import AuditFilterForm
 from asb.auth.current import signed_in_user
-from asb.exports import Value, audited_filters, csv_response, xlsx_response
+from asb.exports import Value, csv_response, xlsx_response
 from asb.extensions import db
 from asb.policy import Permission, authorize
 
@@ -136,7 +136,7 @@ def _export(file_format: str, write: Callable[..., Response]):
         "audit.exported",
         actor=signed_in_user(),
         format=file_format,
-        filters=audited_filters(request.args),
+        filters=request_filters(),
         rows=queries.count_entries(query),
     )
     db.session.commit()

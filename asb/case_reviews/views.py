@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from asb.audit.services import record_view
+from asb.audit.services import record_view, request_filters
 from asb.auth.current import signed_in_user
 from asb.calendar import today_in_london
 from asb.case_reviews import queries, services
@@ -21,7 +21,7 @@ from asb.case_reviews.models import CaseReviewApplication, CaseReviewComplaint
 from asb.case_reviews.vocabulary import ApplicationRoute
 from asb.cases.models import Case
 from asb.cases.working_days import bank_holidays
-from asb.exports import Value, audited_filters, csv_response, xlsx_response
+from asb.exports import Value, csv_response, xlsx_response
 from asb.extensions import db
 from asb.forms import BaseForm, whole_number
 from asb.incidents import queries as incident_queries
@@ -345,7 +345,7 @@ def _export_figures(file_format: str, write: Callable[..., Response]):
         "case-review-figures.exported",
         actor=signed_in_user(),
         format=file_format,
-        filters=audited_filters(request.args),
+        filters=request_filters(),
         rows=1,
     )
     row: list[Value] = [

@@ -27,7 +27,7 @@ from asb.cases.risk import RiskLevel
 from asb.cases.vocabulary import CaseOutcome, CaseStatus, ContactMethod, TimelineKind
 from asb.database import utcnow
 from asb.emergency_access.services import note_emergency_view
-from asb.exports import Value, audited_filters, csv_response, xlsx_response
+from asb.exports import Value, csv_response, xlsx_response
 from asb.extensions import db
 from asb.forms import BaseForm, whole_number
 from asb.incidents import queries as incident_queries
@@ -169,7 +169,7 @@ def _export_queue(queue: str, shown: list[Case], file_format: str):
         actor=signed_in_user(),
         queue=queue,
         format=file_format,
-        filters=audited_filters(request.args),
+        filters=request_filters(),
         rows=len(rows),
     )
     filename = f"asb-cases-{queue}.{file_format}"

@@ -30,7 +30,7 @@ from asb.disclosures.export import EXPORT_HEADER, export_row
 from asb.disclosures.forms import DisclosureFilterForm, RecordDisclosureForm
 from asb.disclosures.models import Disclosure
 from asb.disclosures.services import record_disclosure
-from asb.exports import audited_filters, csv_response, xlsx_response
+from asb.exports import csv_response, xlsx_response
 from asb.extensions import db
 from asb.incidents.models import Incident
 from asb.incidents.queries import get_incident_or_404
@@ -243,7 +243,7 @@ def _export(file_format: str, write: Callable[..., Response]):
         "disclosures.exported",
         actor=user,
         format=file_format,
-        filters=audited_filters(request.args),
+        filters=request_filters(),
         rows=queries.count_disclosures(user, filters),
     )
     db.session.commit()

@@ -21,7 +21,7 @@ from asb.auth.models import User
 from asb.cases import queries as case_queries
 from asb.database import utcnow
 from asb.emergency_access.services import note_emergency_view
-from asb.exports import audited_filters, csv_response, xlsx_response
+from asb.exports import csv_response, xlsx_response
 from asb.extensions import db
 from asb.geo.services import geography
 from asb.incidents import duplicates, queries, services
@@ -91,7 +91,7 @@ def _export(file_format: str, write: Callable[..., Response]):
         "incidents.exported",
         actor=user,
         format=file_format,
-        filters=audited_filters(request.args),
+        filters=request_filters(),
         rows=queries.count_incidents(user, filters),
     )
     db.session.commit()

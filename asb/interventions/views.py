@@ -7,13 +7,13 @@ from functools import partial
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from asb.audit.services import record_view
+from asb.audit.services import record_view, request_filters
 from asb.auth.current import signed_in_user
 from asb.calendar import today_in_london
 from asb.cases.models import Case
 from asb.cases.queries import load_case
 from asb.cases.services import CaseWorkflowError, ensure_case_open
-from asb.exports import Value, audited_filters, csv_response, xlsx_response
+from asb.exports import Value, csv_response, xlsx_response
 from asb.extensions import db
 from asb.interventions import queries, services
 from asb.interventions.forms import BreachForm, InterventionForm
@@ -207,7 +207,7 @@ def _export_deadlines(file_format: str, write: Callable[..., Response]):
         "intervention-deadlines.exported",
         actor=user,
         format=file_format,
-        filters=audited_filters(request.args),
+        filters=request_filters(),
         rows=len(rows),
     )
     return write(f"asb-intervention-deadlines.{file_format}", DEADLINES_EXPORT_HEADER, rows)
