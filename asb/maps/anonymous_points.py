@@ -14,7 +14,8 @@ that names no street, road or station.
 police.uk also gives each record the Lower layer Super Output Area (LSOA) its point lies
 in. A point that recording accepted within the boundary tolerance but that lies in a
 neighbouring borough's LSOA (Baltic Street West in Islington, Fleet Street's west end in
-Westminster) is an edge case: counted apart, never added to the nearest ward.
+Westminster) is an edge case: counted apart, never added to the nearest ward. A partnership
+record has no LSOA: a strict point-in-polygon test decides for it (Incident.outside_city_edge).
 """
 
 from __future__ import annotations
