@@ -12,6 +12,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import shapely
 from flask import current_app
 from shapely import Point
 from shapely.geometry.base import BaseGeometry
@@ -41,6 +42,9 @@ class Location:
     easting: int
     northing: int
     grid_cell: int
+    # Accepted by the boundary tolerance but not inside the area itself: counted apart as
+    # "just outside the City boundary", never in the (nearest) ward it keeps for context.
+    outside_edge: bool = False
 
 
 def grid_cell(easting: float, northing: float) -> int:
@@ -55,6 +59,23 @@ def grid_cell_bounds(cell: int) -> tuple[float, float, float, float]:
     west = GRID_ORIGIN[0] + column * GRID_CELL_METRES
     south = GRID_ORIGIN[1] + row * GRID_CELL_METRES
     return west, south, west + GRID_CELL_METRES, south + GRID_CELL_METRES
+
+
+def area_lsoa_name() -> str:
+    """How the area's LSOAs are named ("City of London 001A"): ASB_AREA_LSOA_NAME."""
+    return current_app.config.get("ASB_AREA_LSOA_NAME", "City of London")
+
+
+def just_outside(lsoa_name: str | None, beyond_area: bool, area_lsoa_name: str) -> bool:
+    """Whether a point accepted by the boundary tolerance lies just outside the area.
+
+    A police.uk record's LSOA decides ("City of London 001A" is the area's when
+    ASB_AREA_LSOA_NAME is "City of London"): police.uk places it by the census boundaries.
+    Any other record goes by the strict point-in-polygon test (beyond_area).
+    """
+    if lsoa_name and area_lsoa_name:
+        return not lsoa_name.startswith(f"{area_lsoa_name} ")
+    return beyond_area
 
 
 class Geography:
@@ -81,6 +102,13 @@ class Geography:
         return gpd.GeoSeries(
             gpd.points_from_xy(np.asarray(longitudes), np.asarray(latitudes)), crs=WGS84
         ).to_crs(BRITISH_NATIONAL_GRID)
+
+    def strictly_inside(self, eastings, northings) -> np.ndarray:
+        """Whether each British National Grid point lies inside the area itself (no
+        tolerance), vectorised."""
+        return shapely.contains_xy(
+            self.area, np.asarray(eastings, dtype=float), np.asarray(northings, dtype=float)
+        )
 
     def contains(self, latitude: float, longitude: float) -> bool:
         point: Point = self._to_grid([latitude], [longitude]).iloc[0]
@@ -109,9 +137,16 @@ class Geography:
         """Ward, grid position and grid cell of each point, vectorised."""
         points = self._to_grid(latitudes, longitudes)
         wards = self.wards_at(latitudes, longitudes)
+        inside = self.strictly_inside(points.x, points.y)
         return [
-            Location(ward, round(point.x), round(point.y), grid_cell(point.x, point.y))
-            for point, ward in zip(points, wards, strict=True)
+            Location(
+                ward,
+                round(point.x),
+                round(point.y),
+                grid_cell(point.x, point.y),
+                outside_edge=not point_inside,
+            )
+            for point, ward, point_inside in zip(points, wards, inside, strict=True)
         ]
 
     def locate(self, latitude: float, longitude: float) -> Location:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from asb.auth.models import Agency, User
@@ -100,6 +100,11 @@ class Incident(db.Model):
     easting: Mapped[int | None]
     northing: Mapped[int | None]
     grid_cell: Mapped[int | None]
+    # Accepted by the boundary tolerance (ASB_AREA_TOLERANCE_METRES) but outside the area:
+    # a police.uk record whose LSOA is not the area's, any other by a strict point-in-polygon
+    # test. It keeps its nearest ward for context; every count shows it apart as "just
+    # outside the City boundary" (asb.maps.anonymous_points.outside_the_area).
+    outside_city_edge: Mapped[bool] = mapped_column(default=False, server_default=false())
     # police.uk's Lower layer Super Output Area of the point (census statistics use them).
     lsoa_code: Mapped[str | None] = mapped_column(String(9))
     lsoa_name: Mapped[str | None] = mapped_column(String(100))

@@ -113,6 +113,7 @@ def apply_location(incident: Incident, location: Location) -> None:
     incident.easting = location.easting
     incident.northing = location.northing
     incident.grid_cell = location.grid_cell
+    incident.outside_city_edge = location.outside_edge
 
 
 def record_incident(

@@ -14,15 +14,15 @@ that names no street, road or station.
 police.uk also gives each record the Lower layer Super Output Area (LSOA) its point lies
 in. A point that recording accepted within the boundary tolerance but that lies in a
 neighbouring borough's LSOA (Baltic Street West in Islington, Fleet Street's west end in
-Westminster) is an edge case: counted apart, never added to the nearest ward.
+Westminster) is an edge case: counted apart, never added to the nearest ward. A partnership
+record has no LSOA: a strict point-in-polygon test decides for it (Incident.outside_city_edge).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
-from sqlalchemy import ColumnElement, String, and_, false, func, literal_column, not_
+from sqlalchemy import ColumnElement, and_
 
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import IncidentSource
@@ -62,23 +62,13 @@ def at_anonymous_point() -> ColumnElement[bool]:
 
 
 def outside_the_area() -> ColumnElement[bool]:
-    """A record whose LSOA (police.uk's) is not one of the area's.
+    """A record accepted by the boundary tolerance but lying just outside the area.
 
-    LSOA names are the local authority's name and a code ("City of London 001A"), so the
-    area's are those starting with ASB_AREA_LSOA_NAME. Records without an LSOA are placed
-    by the ward outlines alone.
+    Stored on each incident when it is placed (Incident.outside_city_edge): a police.uk
+    record by its LSOA's name, any other by a strict point-in-polygon test, so both go
+    one way in every count.
     """
-    name = current_app.config.get("ASB_AREA_LSOA_NAME", "City of London")
-    if not name:
-        return false()
-    # Constants written into the SQL, not bound: PostgreSQL then matches the expression in
-    # GROUP BY with the same one in SELECT.
-    prefix = literal_column("'" + f"{name} ".replace("'", "''") + "'", String)
-    length = literal_column(str(len(name) + 1))
-    return and_(
-        Incident.lsoa_name.is_not(None),
-        not_(func.substr(Incident.lsoa_name, 1, length) == prefix),
-    )
+    return Incident.outside_city_edge.is_(True)
 
 
 @dataclass(frozen=True)

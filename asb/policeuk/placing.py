@@ -29,6 +29,9 @@ class Placement:
     grid_cells: np.ndarray
     ward_codes: list[str | None]
     ward_names: list[str | None]
+    # Inside only by the boundary tolerance (Geography.strictly_inside); the writer flags
+    # those without an LSOA as just outside the area (those with one go by its name).
+    beyond_area: list[bool]
 
 
 class Placer:
@@ -39,6 +42,8 @@ class Placer:
     def __init__(self, geo: Geography) -> None:
         self.area = geo.area_with_tolerance
         shapely.prepare(self.area)
+        self.strict_area = geo.area
+        shapely.prepare(self.strict_area)
         self.wards = geo.wards
         self.tolerance = geo.tolerance_metres
         self.codes = self.wards["code"].to_numpy(dtype=object)
@@ -66,6 +71,7 @@ class Placer:
             grid_cells=rows * GRID_COLUMNS + columns,
             ward_codes=codes.tolist(),
             ward_names=names.tolist(),
+            beyond_area=(~shapely.contains_xy(self.strict_area, x, y)).tolist(),
         )
 
     def _ward_indexes(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 from asb.auth.models import Agency
 from asb.calendar import LONDON
 from asb.database import utcnow
+from asb.geo.services import area_lsoa_name, just_outside
 from asb.incidents.models import Incident
 from asb.incidents.services import INCIDENT_PREFIX, next_references
 from asb.incidents.vocabulary import (
@@ -55,6 +56,7 @@ ROW_COLUMNS = (
     "easting",
     "northing",
     "grid_cell",
+    "outside_city_edge",
     "lsoa_code",
     "lsoa_name",
     "source_key",
@@ -104,6 +106,7 @@ class IncidentWriter(ABC):
     def __init__(self, connection: Connection, run: PoliceUkImport, police: Agency) -> None:
         self.raw = connection.connection.driver_connection
         self.police_name = police.name
+        self.area_lsoa_name = area_lsoa_name()
         self.months: dict[str, tuple[int, object, object, str]] = {}
         now = utcnow()
         self.fixed = (
@@ -155,6 +158,9 @@ class IncidentWriter(ABC):
                 eastings[position],
                 northings[position],
                 cells[position],
+                just_outside(
+                    batch.lsoa_names[index], place.beyond_area[position], self.area_lsoa_name
+                ),
                 batch.lsoa_codes[index],
                 batch.lsoa_names[index],
                 batch.keys[index],

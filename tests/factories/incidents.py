@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import factory
 
-from asb.geo.services import geography
+from asb.geo.services import area_lsoa_name, geography, just_outside
 from asb.incidents.services import next_reference
 from asb.incidents.vocabulary import (
     Category,
@@ -60,6 +60,9 @@ class IncidentFactory(BaseFactory):
         incident.easting = location.easting
         incident.northing = location.northing
         incident.grid_cell = location.grid_cell
+        incident.outside_city_edge = just_outside(
+            incident.lsoa_name, location.outside_edge, area_lsoa_name()
+        )
 
 
 def reported(agency_code: str, days: float, **fields) -> Incident:

@@ -11,7 +11,7 @@ import numpy as np
 from sqlalchemy import insert
 
 from asb.extensions import db
-from asb.geo.services import GRID_COLUMNS, geography
+from asb.geo.services import GRID_COLUMNS, area_lsoa_name, geography, just_outside
 from asb.incidents.models import Incident
 from asb.incidents.vocabulary import (
     Category,
@@ -70,6 +70,7 @@ def add_incidents(cells, *, rng: np.random.Generator | None = None, **fields) ->
     transformer = grid._to_wgs84()
     longitudes, latitudes = transformer.transform(eastings, northings)
     wards = geography().wards_at(latitudes, longitudes)
+    beyond_area = ~geography().strictly_inside(eastings, northings)
     housing = agency("housing").id
     rows = []
     for index in range(len(cells)):
@@ -101,6 +102,14 @@ def add_incidents(cells, *, rng: np.random.Generator | None = None, **fields) ->
         }
         for name, value in fields.items():
             row[name] = value[index] if isinstance(value, list) else value
+        row.setdefault(
+            "outside_city_edge",
+            just_outside(
+                row.get("lsoa_name"),
+                bool(beyond_area[index]),
+                area_lsoa_name(),
+            ),
+        )
         rows.append(row)
     result = db.session.execute(insert(Incident).returning(Incident.id), rows)
     return list(result.scalars())

@@ -188,7 +188,7 @@ def test_the_page_shows_records_just_outside_apart(just_outside, client, login_a
 
     html = client.get("/map?period=28-days").get_data(as_text=True)
 
-    assert "4 records just outside the City boundary: police.uk places them" in html
+    assert "4 records just outside the City boundary: within 40 m of it but in a" in html
     assert "Just outside the City boundary</th>" in html
 
 
