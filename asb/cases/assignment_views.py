@@ -59,7 +59,15 @@ def assign_case(case_id: int):
             flash(f"Case {case.reference} assigned.", "success")
             return redirect(url_for("cases.show_case", case_id=case.id))
     workload = _workload(officers)
-    return render_template("cases/assign.html", form=form, case=case, workload=workload)
+    officer_teams = {str(officer.id): str(officer.agency_id) for officer in officers}
+    return render_template(
+        "cases/assign.html",
+        form=form,
+        case=case,
+        workload=workload,
+        officer_teams=officer_teams,
+        across_agencies=len(agencies) > 1,
+    )
 
 
 def _workload(officers: list[User]) -> dict[int, int]:

@@ -397,7 +397,13 @@ class IncidentForm(BaseForm):
         self.households_affected.data = (
             str(incident.households_affected) if incident.households_affected is not None else ""
         )
-        self.reporter_anonymous.data = "anonymous" if incident.reporter_anonymous else "named"
+        # An officer's observation may have no reporter at all: neither named nor anonymous.
+        if incident.reporter_anonymous:
+            self.reporter_anonymous.data = "anonymous"
+        elif incident.reporter_name:
+            self.reporter_anonymous.data = "named"
+        else:
+            self.reporter_anonymous.data = ""
         for name in (
             "reporter_name",
             "reporter_phone",

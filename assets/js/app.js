@@ -12,3 +12,22 @@ import { initAll } from './govuk-frontend.min.js'
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 
 initAll()
+
+// The Assign page offers only the officers of the team chosen. Without JavaScript every
+// officer is listed and the server refuses an officer of another team.
+const officerTeams = document.querySelector('[data-asb-officer-teams]')
+if (officerTeams) {
+  const teamOf = JSON.parse(officerTeams.dataset.asbOfficerTeams)
+  const team = document.getElementById('agency')
+  const officer = officerTeams.querySelector('select')
+  const everyOption = [...officer.options]
+  const offerTheTeamsOfficers = () => {
+    const chosen = officer.value
+    officer.replaceChildren(
+      ...everyOption.filter((option) => !option.value || teamOf[option.value] === team.value)
+    )
+    officer.value = teamOf[chosen] === team.value ? chosen : ''
+  }
+  team.addEventListener('change', offerTheTeamsOfficers)
+  offerTheTeamsOfficers()
+}

@@ -3,7 +3,10 @@ the team queue, telling the assignee, and each team's load."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from asb.auth.models import Role
@@ -514,3 +517,56 @@ def test_tampered_partner_agency_is_refused_with_a_message(client, login_as, mak
     response = client.post(f"/cases/{case.id}/partners", data={"agency": agency("housing").id})
 
     assert ("#agency", "Select partner agency from the list") in error_summary(response)
+
+
+def test_a_manager_is_told_only_the_asb_lead_assigns_across_agencies(
+    client, login_as, make_case
+):
+    login_as(Role.MANAGER, "housing")
+    case = make_case("housing")
+
+    page = visible_text(client.get(f"/cases/{case.id}/assign"))
+
+    assert "Only the ASB lead assigns a case to another agency's team" in page
+
+
+def test_the_asb_lead_is_not_told_to_ask_the_asb_lead(client, login_as, make_case):
+    login_as(Role.ASB_LEAD, "community-safety")
+    case = make_case("housing")
+
+    page = visible_text(client.get(f"/cases/{case.id}/assign"))
+
+    assert "Only the ASB lead assigns" not in page
+
+
+def test_each_officer_offered_is_tagged_with_their_team_for_the_page_to_filter(
+    client, login_as, make_user, make_case
+):
+    login_as(Role.ASB_LEAD, "community-safety")
+    priya = make_user(Role.OFFICER, "housing", name="Priya Housing")
+    tom = make_user(Role.OFFICER, "barbican", name="Tom Barbican")
+    case = make_case("housing")
+
+    soup = BeautifulSoup(client.get(f"/cases/{case.id}/assign").text, "html.parser")
+    teams = json.loads(soup.select_one("[data-asb-officer-teams]")["data-asb-officer-teams"])
+
+    assert teams[str(priya.id)] == str(agency("housing").id)
+    assert teams[str(tom.id)] == str(agency("barbican").id)
+
+
+def test_the_asb_lead_cannot_give_a_team_an_officer_of_another_team(
+    client, login_as, make_user, make_case
+):
+    login_as(Role.ASB_LEAD, "community-safety")
+    tom = make_user(Role.OFFICER, "barbican", name="Tom Barbican")
+    case = make_case("housing")
+
+    response = client.post(
+        f"/cases/{case.id}/assign",
+        data={**assign_form(case, tom), "agency": str(agency("housing").id)},
+    )
+
+    assert response.status_code == 200
+    assert ("#officer", "Tom Barbican is not in the team you selected") in error_summary(response)
+    db.session.refresh(case)
+    assert case.case_officer_id is None

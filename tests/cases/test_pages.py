@@ -462,3 +462,16 @@ def test_team_queue_filters_like_the_other_queues(client, login_as, open_cases, 
 
     assert open_cases["housing-high"].reference in high_only
     assert set(high_only) < set(everything)
+
+
+def test_a_closed_case_does_not_say_its_targets_are_still_to_be_set(client, login_as, make_case):
+    login_as(Role.OFFICER, "housing")
+    closed = make_case("housing", status=CaseStatus.CLOSED)
+    still_open = make_case("housing")
+
+    closed_page = visible_text(client.get(f"/cases/{closed.id}"))
+    open_page = visible_text(client.get(f"/cases/{still_open.id}"))
+
+    assert "Set once first contact is made" not in closed_page
+    assert "Next update to the complainant None: the case is closed" in closed_page
+    assert "Set once first contact is made" in open_page

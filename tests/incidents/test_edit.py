@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from asb.auth.models import Role
 from asb.extensions import db
 from asb.incidents.models import IncidentChange
-from asb.incidents.vocabulary import Category, IncidentSource, IncidentStatus
+from asb.incidents.vocabulary import Category, IncidentSource, IncidentStatus, ReportKind
 from tests.factories import IncidentFactory, LocalAsbTypeFactory, agency
 from tests.helpers import edit_form, error_summary, page_text, visible_text
 
@@ -251,3 +252,29 @@ def test_tampered_version_is_refused_not_a_server_error(client, login_as):
     assert "There is a problem" in page_text(response)
     db.session.refresh(incident)
     assert incident.description == "Loud music"
+
+
+def test_an_observation_with_no_reporter_is_edited_without_inventing_one(client, login_as):
+    login_as(Role.OFFICER, "housing")
+    incident = saved_incident(
+        report_kind=ReportKind.OBSERVATION,
+        reporter_anonymous=False,
+        reporter_name=None,
+        reporter_phone=None,
+        reporter_email=None,
+        reporter_address=None,
+        description="Seen on patrol: graffiti",
+    )
+    soup = BeautifulSoup(client.get(f"/incidents/{incident.id}/edit").text, "html.parser")
+    checked = [radio["value"] for radio in soup.select("input[name=reporter_anonymous][checked]")]
+    assert checked == []
+
+    response = client.post(
+        f"/incidents/{incident.id}/edit",
+        data=edit_form(incident, reporter_anonymous="", description="Seen on patrol: tags"),
+    )
+
+    assert response.status_code == 302
+    assert incident.description == "Seen on patrol: tags"
+    assert incident.reporter_name is None
+    assert incident.reporter_anonymous is False

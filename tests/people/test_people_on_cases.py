@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from asb.auth.models import Role
@@ -13,9 +14,11 @@ from asb.cases.services import link_incident
 from asb.cases.vocabulary import TimelineKind
 from asb.extensions import db
 from asb.people import services
+from asb.people.forms import CHOOSE_MATCH
 from asb.people.models import CasePerson, IncidentPerson, Person
 from asb.people.vocabulary import PersonRole
 from tests.factories import PersonFactory, UserFactory, make_case, reported
+from tests.helpers import error_summary
 
 BORN = date(1980, 5, 1)
 
@@ -311,3 +314,22 @@ def test_a_person_cannot_be_added_twice_in_the_same_role(db_session):
         services.add_person_to_case(case, role=PersonRole.VICTIM, actor=actor, person=person)
     services.add_person_to_case(case, role=PersonRole.WITNESS, actor=actor, person=person)
     assert len(db.session.scalars(select(CasePerson)).all()) == 2
+
+
+def test_the_possible_match_question_has_its_legend_and_an_error_summary(client, login_as):
+    officer = login_as(Role.OFFICER, "housing")
+    case = make_case(actor=officer)
+    existing = PersonFactory(name="Sam Caller", date_of_birth=BORN, phone=None)
+    services.add_person_to_case(
+        make_case(actor=officer), role=PersonRole.VICTIM, actor=officer, person=existing
+    )
+    db.session.commit()
+    url = f"/cases/{case.id}/people/new"
+
+    offered = BeautifulSoup(client.post(url, data=_details(address="")).text, "html.parser")
+    legend = offered.select_one("input[name=existing_person]").find_parent("fieldset").legend
+    assert legend.get_text(strip=True) == "Is this one of these people?"
+
+    unanswered = client.post(url, data=_details(address="", matches_shown="yes"))
+    assert ("#existing_person", CHOOSE_MATCH) in error_summary(unanswered)
+    assert BeautifulSoup(unanswered.text, "html.parser").title.get_text().startswith("Error:")
