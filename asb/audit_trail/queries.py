@@ -6,7 +6,7 @@ Read-only: nothing here, nor anywhere in asb, changes or removes an audit entry.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
@@ -17,6 +17,7 @@ from asb.auth.models import User
 from asb.calendar import start_of_london_day
 from asb.disclosures.models import DisclosureSubject
 from asb.extensions import db
+from asb.paging import CappedPage
 from asb.people.models import CasePerson, IncidentPerson, Person
 
 OUTCOMES = ("success", "failure", "denied", "locked", "rate-limited")
@@ -35,23 +36,12 @@ class AuditFilters:
 
 
 @dataclass
-class AuditPage:
+class AuditPage(CappedPage):
     entries: list[AuditEvent]
     page: int
     per_page: int
     total: int
     total_is_capped: bool
-    has_next: bool = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.has_next = self.page * self.per_page < self.total
-
-    @property
-    def last_page(self) -> int | None:
-        """The last page number, unless the count was capped and so the end is unknown."""
-        if self.total_is_capped:
-            return None
-        return max(1, -(-self.total // self.per_page))
 
 
 def record_types() -> list[str]:

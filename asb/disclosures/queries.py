@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
@@ -16,6 +16,7 @@ from asb.cases.models import Case
 from asb.disclosures.models import Disclosure, DisclosureSubject
 from asb.extensions import db
 from asb.incidents.models import Incident
+from asb.paging import CappedPage, like_pattern
 from asb.people.models import CasePerson, IncidentPerson, Person
 from asb.policy import visible_cases, visible_incidents
 
@@ -33,28 +34,12 @@ class DisclosureFilters:
 
 
 @dataclass
-class DisclosurePage:
+class DisclosurePage(CappedPage):
     disclosures: list[Disclosure]
     page: int
     per_page: int
     total: int
     total_is_capped: bool
-    has_next: bool = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.has_next = self.page * self.per_page < self.total
-
-    @property
-    def last_page(self) -> int | None:
-        """The last page number, unless the count was capped and so the end is unknown."""
-        if self.total_is_capped:
-            return None
-        return max(1, -(-self.total // self.per_page))
-
-
-def _like_pattern(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def not_hidden_from(user: User) -> ColumnElement[bool]:
@@ -75,7 +60,7 @@ def not_hidden_from(user: User) -> ColumnElement[bool]:
 def filtered_disclosures(user: User, filters: DisclosureFilters) -> Select:
     query = select(Disclosure).where(not_hidden_from(user))
     if filters.text:
-        pattern = _like_pattern(filters.text)
+        pattern = like_pattern(filters.text)
         query = query.where(
             or_(
                 func.lower(Disclosure.description).like(pattern, escape="\\"),
@@ -89,7 +74,7 @@ def filtered_disclosures(user: User, filters: DisclosureFilters) -> Select:
             .join(Person, Person.id == DisclosureSubject.person_id)
             .where(
                 DisclosureSubject.disclosure_id == Disclosure.id,
-                Person.name_key.like(_like_pattern(" ".join(filters.person.split())), escape="\\"),
+                Person.name_key.like(like_pattern(" ".join(filters.person.split())), escape="\\"),
             )
         )
         query = query.where(exists(about))

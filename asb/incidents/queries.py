@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, func, or_, select
@@ -14,6 +14,7 @@ from asb.calendar import now_in_london, start_of_london_day
 from asb.extensions import db
 from asb.incidents.models import Incident, IncidentChange, LocalAsbType
 from asb.incidents.vocabulary import IncidentStatus
+from asb.paging import CappedPage, like_pattern
 from asb.policy import personal_details_visible, visible_incidents
 
 SORT_COLUMNS = {
@@ -59,28 +60,12 @@ class IncidentFilters:
 
 
 @dataclass
-class IncidentPage:
+class IncidentPage(CappedPage):
     incidents: list[Incident]
     page: int
     per_page: int
     total: int
     total_is_capped: bool
-    has_next: bool = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.has_next = self.page * self.per_page < self.total
-
-    @property
-    def last_page(self) -> int | None:
-        """The last page number, unless the count was capped and so the end is unknown."""
-        if self.total_is_capped:
-            return None
-        return max(1, -(-self.total // self.per_page))
-
-
-def _like_pattern(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def filtered_incidents(user: User, filters: IncidentFilters) -> Select:
@@ -107,7 +92,7 @@ def filtered_incidents(user: User, filters: IncidentFilters) -> Select:
     if filters.grid_cell is not None:
         query = query.where(Incident.grid_cell == filters.grid_cell)
     if filters.text:
-        pattern = _like_pattern(filters.text)
+        pattern = like_pattern(filters.text)
         query = query.where(
             or_(
                 func.lower(Incident.description).like(pattern, escape="\\"),
